@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Domains and virtual CPUs. */
+#ifndef XENIA_SCHED_H
+#define XENIA_SCHED_H
+
+#include <xenia/public.h>
+#include <asm/regs.h>
+
+#define MAX_VIRT_CPUS   XEN_LEGACY_MAX_VCPUS
+#define DOMAIN_NAME_LEN 32
+#define NR_VECTORS      256
+#define GDT_GUEST_FRAMES FIRST_RESERVED_GDT_PAGE
+
+/* A bounce the vCPU must take on its next return to the guest. */
+struct trap_bounce {
+    bool pending;
+    bool has_error_code;
+    bool mask_events;     /* TBF_INTERRUPT: set upcall_mask */
+    uint32_t error_code;
+    uint64_t eip;
+};
+
+struct vcpu {
+    struct domain *domain;
+    unsigned int vcpu_id;
+    bool online;
+
+    /* Guest register state while this vCPU is not on a CPU. */
+    struct cpu_regs user_regs;
+
+    bool kernel_mode;            /* guest kernel (true) or guest user */
+    bool sysret_ok;              /* hypercall return may use sysret */
+    unsigned long guest_table;   /* MFN of the kernel L4 */
+    unsigned long guest_table_user; /* MFN of the user L4, 0 = none */
+    unsigned long kernel_ss, kernel_sp;
+    unsigned long fs_base, gs_base_kernel, gs_base_user;
+    uint16_t fs_sel, gs_sel;
+    unsigned int iopl;           /* virtual IOPL, 0-3 */
+
+    struct trap_info trap_ctxt[NR_VECTORS];
+    unsigned long event_callback, failsafe_callback;
+    unsigned long syscall_callback, syscall32_callback, sysenter_callback;
+    unsigned long nmi_callback;
+    bool failsafe_masks, syscall_masks, syscall32_masks, sysenter_masks;
+    struct trap_bounce trap_bounce;
+
+    unsigned long ctrlreg[8];    /* virtual CR0.TS, CR2, CR4 */
+    unsigned long debugreg[8];
+
+    unsigned long gdt_frames[GDT_GUEST_FRAMES];
+    unsigned int gdt_ents;
+    unsigned long ldt_base;
+    unsigned int ldt_ents;
+
+    vcpu_info_t *vcpu_info;      /* hypervisor address */
+    unsigned long vcpu_info_mfn; /* 0 while inside shared_info */
+    unsigned long runstate_guest; /* guest VA of runstate area, 0 = none */
+    struct vcpu_runstate_info runstate;
+
+    bool blocked;
+    bool fpu_dirty;
+    uint8_t fpu_area[512] __attribute__((aligned(16)));
+};
+
+enum domain_state {
+    DOMSTATE_RUNNING,
+    DOMSTATE_SHUTDOWN,   /* asked to shut down: reason and code recorded */
+    DOMSTATE_DYING,
+};
+
+struct domain {
+    domid_t domain_id;
+    char name[DOMAIN_NAME_LEN];
+    bool is_privileged;
+    enum domain_state state;
+    unsigned int shutdown_reason;
+    unsigned int shutdown_code;  /* from SCHEDOP_shutdown_code, ~0u = unset */
+
+    unsigned long tot_pages, max_pages;
+    unsigned long first_page;    /* head of the domain's page list (MFN) */
+    shared_info_t *shared_info;
+    unsigned long shared_info_mfn;
+    unsigned long vm_assist;
+
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VIRT_CPUS];
+
+    uint8_t *ioport_caps;        /* 8 KiB bitmap: ports the domain may use */
+
+    char console_line[256];
+    size_t console_len;
+};
+
+#endif

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# pvguest: the Xenia PV guest kernel (one ELF64 image, role from its cmdline).
+
+PVG_DIR   := pvguest
+PVG_OUT   := $(BUILD)/pvguest
+PVG_ELF   := $(PVG_OUT)/pvguest
+PVG_SRCS  := $(wildcard $(PVG_DIR)/*.c $(PVG_DIR)/*.S)
+PVG_OBJS  := $(patsubst $(PVG_DIR)/%,$(PVG_OUT)/%.o,$(PVG_SRCS))
+PVG_CFLAGS := $(KERNEL_CFLAGS) -I$(PVG_DIR)
+
+ALL_TARGETS += $(PVG_ELF)
+
+$(PVG_OUT)/%.c.o: $(PVG_DIR)/%.c | $(XEN_INC)/xen/xen.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PVG_CFLAGS) -c $< -o $@
+
+$(PVG_OUT)/%.S.o: $(PVG_DIR)/%.S | $(XEN_INC)/xen/xen.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -I$(PVG_DIR) -c $< -o $@
+
+$(PVG_ELF): $(PVG_OBJS) $(PVG_DIR)/pvguest.lds
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(PVG_DIR)/pvguest.lds -o $@ $(PVG_OBJS)
+
+-include $(PVG_OBJS:.o=.d)
