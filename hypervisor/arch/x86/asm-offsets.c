@@ -26,6 +26,6 @@ void asm_offsets(void)
     OFFSET(CPUINFO_guest_regs, cpu_info, guest_regs);
     OFFSET(CPUINFO_curr_vcpu, cpu_info, curr_vcpu);
     OFFSET(CPUINFO_syscall_scratch, cpu_info, syscall_scratch);
-    OFFSET(VCPU_kernel_mode, vcpu, kernel_mode);
-    OFFSET(VCPU_sysret_ok, vcpu, sysret_ok);
+    DEFINE(ENTRY_SYSCALL_NR, ENTRY_SYSCALL);
+    DEFINE(ENTRY_SYSCALL32_NR, ENTRY_SYSCALL32);
 }

@@ -1,23 +1,156 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* start_xenia: the boot path from long mode to running dom0. */
+#include <xenia/cmdline.h>
 #include <xenia/console.h>
+#include <xenia/hypercall.h>
+#include <xenia/mm.h>
+#include <asm/desc.h>
+#include <asm/multiboot.h>
+#include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/setup.h>
+#include <asm/traps.h>
 
 void serial_init(void);
+void apic_init(void);
 void start_xenia(uint32_t mbi_pa);
+void construct_dom0(const struct boot_module *kmod, const struct boot_module *initrd,
+                    uint64_t dom0_mem);
+void start_dom0(void) __attribute__((noreturn));
+
+static struct boot_info boot_info;
+
+/* Hypervisor command-line options. */
+static char opt_console[64] = "com1";
+static int opt_loglvl = LOG_INFO;
+static struct cmdline_dom0_mem opt_dom0_mem;
+static bool opt_noreboot;
+static unsigned int opt_timer_hz = 100;
+
+const char *hv_cmdline(void)
+{
+    return boot_info.cmdline;
+}
+
+static void unknown_option(void *ctx, const char *word, size_t len)
+{
+    (void)ctx;
+    log_warn("unknown command-line option '%.*s' ignored", (int)len, word);
+}
+
+static void parse_cmdline(void)
+{
+    const struct cmdline_param params[] = {
+        { .name = "console", .type = CMDLINE_STRING, .var = opt_console,
+          .size = sizeof(opt_console) },
+        { .name = "loglvl", .type = CMDLINE_CUSTOM, .var = &opt_loglvl,
+          .parse = cmdline_parse_loglvl },
+        { .name = "dom0_mem", .type = CMDLINE_CUSTOM, .var = &opt_dom0_mem,
+          .parse = cmdline_parse_dom0_mem },
+        { .name = "noreboot", .type = CMDLINE_BOOL, .var = &opt_noreboot },
+        { .name = "timer_hz", .type = CMDLINE_UINT, .var = &opt_timer_hz,
+          .min = 1, .max = 10000 },
+    };
+    const char *image, *rest;
+    char err[128];
+
+    /* Loaders put the hypervisor's own path first, as for any kernel. */
+    cmdline_first_word(boot_info.cmdline, &image, &rest);
+    memmove(boot_info.cmdline, rest, strlen(rest) + 1);
+    if (cmdline_parse(boot_info.cmdline, params, ARRAY_SIZE(params),
+                      unknown_option, NULL, err, sizeof(err)))
+        log_err("command line: %s", err);
+    console_set_loglvl(opt_loglvl);
+}
+
+static void copy_string(char *dst, uint32_t pa)
+{
+    const char *s = maddr_to_virt(pa);
+
+    dst[0] = '\0';
+    if (pa)
+        strlcpy(dst, s, CMDLINE_MAX);
+}
+
+/* Copy what the loader gave us before any of its memory is reused. */
+static void read_multiboot(uint32_t mbi_pa)
+{
+    const struct mb_info *mbi = maddr_to_virt(mbi_pa);
+    unsigned int i;
+
+    if (mbi->flags & MBI_CMDLINE)
+        copy_string(boot_info.cmdline, mbi->cmdline);
+    if (mbi->flags & MBI_MODULES) {
+        const struct mb_module *m = maddr_to_virt(mbi->mods_addr);
+
+        for (i = 0; i < mbi->mods_count && i < MAX_MODULES; i++) {
+            boot_info.modules[i].start = m[i].mod_start;
+            boot_info.modules[i].end = m[i].mod_end;
+            copy_string(boot_info.modules[i].cmdline, m[i].string);
+        }
+        boot_info.nr_modules = i;
+    }
+    if (!(mbi->flags & MBI_MEMMAP))
+        panic("the boot loader gave no memory map");
+    for (i = 0; i < mbi->mmap_length && boot_info.nr_ram < MAX_RAM_RANGES;) {
+        const struct mb_mmap_entry *e = maddr_to_virt(mbi->mmap_addr + i);
+
+        if (e->type == 1 && e->length)
+            boot_info.ram[boot_info.nr_ram++] = (typeof(boot_info.ram[0])){
+                e->base, e->base + e->length };
+        i += e->size + 4;
+    }
+}
+
+static void cpu_init(void)
+{
+    write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE) & ~X86_CR0_EM);
+    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+}
 
 void start_xenia(uint32_t mbi_pa)
 {
+    const struct boot_module *initrd;
+
     serial_init();
-    printk("Xenia hypervisor starting (multiboot info at %#x)", mbi_pa);
-    outb(0, 0xf4);
-    for (;;)
-        halt();
+    read_multiboot(mbi_pa);
+    parse_cmdline();
+    printk("Xenia hypervisor, Xen 4.17 PV ABI. Command line: %s", boot_info.cmdline);
+    cpu_init();
+    mm_init(&boot_info);
+    desc_init();
+    pv_mm_init();
+    apic_init();
+
+    if (boot_info.nr_modules == 0)
+        panic("no dom0 kernel: give it as the first multiboot module");
+    initrd = boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL;
+    construct_dom0(&boot_info.modules[0], initrd, opt_dom0_mem.has_amount ? opt_dom0_mem.amount : 0);
+    printk("Starting dom0");
+    start_dom0();
 }
 
-void panic(const char *fmt, ...)
+void arch_console_read_input(char *buf, size_t len, size_t *got)
 {
-    for (;;)
-        halt();
-    (void)fmt;
+    *got = 0;
+    while (*got < len && (inb(0x3f8 + 5) & 1))
+        buf[(*got)++] = (char)inb(0x3f8);
+}
+
+/*
+ * SCHEDOP_block and hlt: wait, interrupts on, until an event is pending.
+ * Events are re-checked with interrupts off so a wake-up is never missed.
+ */
+void arch_vcpu_block(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    v->blocked = true;
+    for (;;) {
+        cli();
+        if (v->vcpu_info->evtchn_upcall_pending || domain_is_dead(v->domain))
+            break;
+        safe_halt();
+    }
+    v->blocked = false;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* ELF64 x86-64 PV kernel images: Xen ELF notes, address checks, segment loading. */
+/* ELF64 x86-64 PV kernels: Xen ELF notes, address checks, segment loading. */
 #ifndef XENIA_ELF_H
 #define XENIA_ELF_H
 
@@ -7,7 +7,7 @@
 
 #define PV_MAX_SEGMENTS     16   /* loadable PT_LOAD segments kept */
 #define PV_MAX_NOTES        4096 /* notes examined, all note areas together */
-#define PV_NOTE_STR_MAX     64   /* string notes are truncated to this (incl NUL) */
+#define PV_NOTE_STR_MAX     64   /* string notes truncated to this, incl NUL */
 #define PV_L1_MFN_VALID_MAX 4    /* L1_MFN_VALID mask/value pairs kept */
 
 /* ELF program header flags (p_flags). */
@@ -21,13 +21,13 @@
  * only; Linux's per-CPU segment, for one, has p_vaddr 0.
  */
 struct pv_segment {
-    uint64_t va;     /* where the loader puts it */
-    uint64_t vaddr;  /* p_vaddr, unused for loading */
+    uint64_t va;    /* where the loader puts it */
+    uint64_t vaddr; /* p_vaddr, unused for loading */
     uint64_t paddr;
     uint64_t offset; /* in the image buffer */
     uint64_t filesz;
     uint64_t memsz;
-    uint32_t flags;  /* PV_PF_* */
+    uint32_t flags; /* PV_PF_* */
 };
 
 /* Everything the builder needs from a PV kernel image. */
@@ -60,11 +60,11 @@ struct pv_image {
     bool notes_from_sections; /* no Xen note in PT_NOTE; SHT_NOTE used */
 
     /* Features: FEATURES string names OR'ed with SUPPORTED_FEATURES. */
-    uint32_t f_supported;     /* bit n = XENFEAT n */
-    uint32_t f_required;      /* names marked '!' */
+    uint32_t f_supported; /* bit n = XENFEAT n */
+    uint32_t f_required;  /* names marked '!' */
 
     /* Results of Xen's address calculation (elf_xen_addr_calc_check). */
-    uint64_t virt_base;    /* VA of pseudo-physical 0 */
+    uint64_t virt_base; /* VA of pseudo-physical 0 */
     uint64_t paddr_offset;
     uint64_t virt_offset;  /* virt_base - paddr_offset, modulo 2^64 */
     uint64_t pstart, pend; /* lowest p_paddr, highest p_paddr + p_memsz */
@@ -73,7 +73,8 @@ struct pv_image {
     uint64_t entry;        /* ENTRY note, else e_entry */
 };
 
-static inline bool pv_image_has_note(const struct pv_image *img, unsigned int type)
+static inline bool pv_image_has_note(const struct pv_image *img,
+                                     unsigned int type)
 {
     return type < 32 && (img->notes_present & (1u << type));
 }
@@ -83,10 +84,11 @@ static inline bool pv_image_has_note(const struct pv_image *img, unsigned int ty
  * outside [buf, buf+len). On success returns 0 and fills *out; on failure
  * returns a negative Xen errno (-XEN_EINVAL for a malformed or refused
  * image, -XEN_EOPNOTSUPP for a valid image asking for something Xenia does
- * not do) and writes a message naming the field or note into err.
+ * not do) and writes a message naming the field or note into err; *out
+ * is then partly filled and must not be used.
  */
-int elf_pv_parse(const void *buf, size_t len, struct pv_image *out,
-                 char *err, size_t errlen);
+int elf_pv_parse(const void *buf, size_t len, struct pv_image *out, char *err,
+                 size_t errlen);
 
 /*
  * The hardware domain must be able to run as dom0: when the image carries a

@@ -5,10 +5,13 @@
 
 #include <xenia/public.h>
 #include <asm/regs.h>
+#include <xenia/mm.h>
 
 #define MAX_VIRT_CPUS   XEN_LEGACY_MAX_VCPUS
 #define DOMAIN_NAME_LEN 32
+#define XEN_PAGE_SIZE   4096
 #define NR_VECTORS      256
+#define NR_HYPERCALL_COUNTERS 64
 #define GDT_GUEST_FRAMES FIRST_RESERVED_GDT_PAGE
 
 /* A bounce the vCPU must take on its next return to the guest. */
@@ -29,7 +32,7 @@ struct vcpu {
     struct cpu_regs user_regs;
 
     bool kernel_mode;            /* guest kernel (true) or guest user */
-    bool sysret_ok;              /* hypercall return may use sysret */
+    bool iret_done;              /* this hypercall replaced the frame */
     unsigned long guest_table;   /* MFN of the kernel L4 */
     unsigned long guest_table_user; /* MFN of the user L4, 0 = none */
     unsigned long kernel_ss, kernel_sp;
@@ -77,7 +80,7 @@ struct domain {
     unsigned int shutdown_code;  /* from SCHEDOP_shutdown_code, ~0u = unset */
 
     unsigned long tot_pages, max_pages;
-    unsigned long first_page;    /* head of the domain's page list (MFN) */
+    struct page_list page_list;  /* every frame the domain owns */
     shared_info_t *shared_info;
     unsigned long shared_info_mfn;
     unsigned long vm_assist;
@@ -86,6 +89,8 @@ struct domain {
     struct vcpu *vcpu[MAX_VIRT_CPUS];
 
     uint8_t *ioport_caps;        /* 8 KiB bitmap: ports the domain may use */
+
+    unsigned long hypercall_count[NR_HYPERCALL_COUNTERS];
 
     char console_line[256];
     size_t console_len;

@@ -27,7 +27,13 @@ struct cpu_info {
     unsigned long syscall_scratch; /* guest rsp during syscall entry */
     unsigned int processor_id;
     unsigned int pad2;
+    uint64_t pad3;
 };
+/* TSS.rsp0 (the end of guest_regs) must be 16-byte aligned: the CPU
+ * aligns its frame down to 16 and would otherwise miss guest_regs. */
+_Static_assert(sizeof(struct cpu_info) % 16 == 0, "cpu_info size");
+_Static_assert((__builtin_offsetof(struct cpu_info, guest_regs) +
+                sizeof(struct cpu_regs)) % 16 == 0, "guest_regs alignment");
 
 static inline struct cpu_info *get_cpu_info(void)
 {
@@ -50,6 +56,7 @@ static inline bool regs_from_guest(const struct cpu_regs *r)
 }
 
 /* Marker for entry_vector: the frame was built by the syscall path. */
-#define ENTRY_SYSCALL 0x100
+#define ENTRY_SYSCALL   0x100
+#define ENTRY_SYSCALL32 0x101
 
 #endif

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Build dom0 from its multiboot module: Xen's PV boot contract, then start it. */
+#include <xenia/cmdline.h>
+#include <xenia/console.h>
+#include <xenia/elf.h>
+#include <xenia/hypercall.h>
+#include <xenia/mm.h>
+#include <xenia/pv_layout.h>
+#include <xen/elfnote.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/setup.h>
+#include <asm/traps.h>
+
+struct domain *dom0;
+
+/* What the builder needs while filling a new domain's memory. */
+struct build_ctx {
+    struct domain *d;
+    unsigned long first_mfn;     /* the domain's frames are contiguous */
+    unsigned long nr_pages;
+    const struct pv_layout *l;
+};
+
+static void *pfn_to_virt(const struct build_ctx *c, uint64_t pfn)
+{
+    return mfn_to_virt(c->first_mfn + pfn);
+}
+
+/* Guest VA inside the initial mapping -> hypervisor pointer, or NULL. */
+static void *gva_to_virt(const struct build_ctx *c, uint64_t va)
+{
+    const struct pv_layout *l = c->l;
+
+    if (va < l->v_start || va >= l->v_end)
+        return NULL;
+    return (char *)pfn_to_virt(c, (va - l->v_start) >> PAGE_SHIFT) + (va & (PAGE_SIZE - 1));
+}
+
+static int build_copy(void *ctx, uint64_t va, const void *src, uint64_t n)
+{
+    const struct build_ctx *c = ctx;
+
+    while (n) {
+        uint64_t chunk = MIN(n, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        void *dst = gva_to_virt(c, va);
+
+        if (!dst)
+            return -XEN_EFAULT;
+        if (src) {
+            memcpy(dst, src, chunk);
+            src = (const char *)src + chunk;
+        } else {
+            memset(dst, 0, chunk);
+        }
+        va += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+static int build_zero(void *ctx, uint64_t va, uint64_t n)
+{
+    return build_copy(ctx, va, NULL, n);
+}
+
+static const struct elf_load_ops build_load_ops = {
+    .copy = build_copy,
+    .zero = build_zero,
+};
+
+/* 64-bit hypercall stubs: push rcx; push r11; mov $i,%eax; syscall; pop; pop; ret. */
+static void write_hypercall_page(uint8_t *p)
+{
+    unsigned int i;
+
+    memset(p, 0xcc, PAGE_SIZE);
+    for (i = 0; i < PAGE_SIZE / 32; i++) {
+        uint8_t *s = p + i * 32;
+
+        if (i == __HYPERVISOR_iret) {
+            /* The guest jumps here with its iret frame pushed. */
+            static const uint8_t iret_stub[] = { 0x51, 0x41, 0x53, 0x50, 0xb8,
+                                                 0x17, 0, 0, 0, 0x0f, 0x05 };
+            memcpy(s, iret_stub, sizeof(iret_stub));
+            continue;
+        }
+        s[0] = 0x51;
+        s[1] = 0x41;
+        s[2] = 0x53;
+        s[3] = 0xb8;
+        memcpy(&s[4], &i, 4);
+        s[8] = 0x0f;
+        s[9] = 0x05;
+        s[10] = 0x41;
+        s[11] = 0x5b;
+        s[12] = 0x59;
+        s[13] = 0xc3;
+    }
+}
+
+/* Take the next unused table frame of a level from its pool. */
+static pte_t *pt_take(const struct build_ctx *c, uint64_t *next, uint64_t end,
+                      uint64_t *mfn)
+{
+    if (*next >= end)
+        panic("domain builder: page-table pool exhausted");
+    *mfn = c->first_mfn + *next;
+    return pfn_to_virt(c, (*next)++);
+}
+
+struct pt_pools {
+    uint64_t next[PV_PT_LEVELS], end[PV_PT_LEVELS];
+};
+
+/* Map va -> mfn in the tree under l4, taking tables from pools. */
+static void pt_map(const struct build_ctx *c, pte_t *l4, struct pt_pools *pools,
+                   uint64_t va, unsigned long mfn, unsigned long l1flags)
+{
+    const unsigned long tflags = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
+                                 _PAGE_ACCESSED | _PAGE_DIRTY;
+    pte_t *t = l4;
+    unsigned int level;
+
+    for (level = 4; level > 1; level--) {
+        unsigned int shift = L1_SHIFT + 9 * (level - 1);
+        pte_t *e = &t[(va >> shift) & 511];
+
+        if (!(*e & _PAGE_PRESENT)) {
+            uint64_t tmfn;
+            pte_t *nt = pt_take(c, &pools->next[level - 2], pools->end[level - 2], &tmfn);
+
+            memset(nt, 0, PAGE_SIZE);
+            *e = pte_make(tmfn, tflags);
+        }
+        t = mfn_to_virt(pte_mfn(*e));
+    }
+    t[l1_index(va)] = pte_make(mfn, l1flags);
+}
+
+static bool pfn_in(const struct pv_region *r, uint64_t pfn)
+{
+    return pfn >= r->pfn && pfn < r->pfn + r->nr_pages;
+}
+
+static void build_page_tables(const struct build_ctx *c)
+{
+    const struct pv_layout *l = c->l;
+    struct pt_pools pools, p2m_pools;
+    pte_t *l4 = pfn_to_virt(c, l->pt_pfn[3]);
+    uint64_t va;
+    unsigned int i;
+
+    memset(l4, 0, PAGE_SIZE);
+    for (i = 0; i < 3; i++) {
+        pools.next[i] = l->pt_pfn[i];
+        pools.end[i] = l->pt_pfn[i] + l->nr_pt[i];
+        p2m_pools.next[i] = l->p2m_pt_pfn[i];
+        p2m_pools.end[i] = l->p2m_pt_pfn[i] + l->nr_p2m_pt[i];
+    }
+    for (va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
+        uint64_t pfn = (va - l->v_start) >> PAGE_SHIFT;
+        unsigned long flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY;
+
+        if (pfn_in(&l->pgtables, pfn) || pfn_in(&l->p2m_pt, pfn))
+            flags &= ~(_PAGE_RW | _PAGE_DIRTY);
+        pt_map(c, l4, &pools, va, c->first_mfn + pfn, flags);
+    }
+    if (l->p2m_relocated) {
+        for (i = 0; i < l->p2m.nr_pages; i++)
+            pt_map(c, l4, &p2m_pools, l->p2m.va + (uint64_t)i * PAGE_SIZE,
+                   c->first_mfn + l->p2m.pfn + i,
+                   _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY);
+    }
+}
+
+static void fill_start_info(const struct build_ctx *c, const char *cmdline)
+{
+    const struct pv_layout *l = c->l;
+    start_info_t *si = pfn_to_virt(c, l->start_info.pfn);
+
+    memset(si, 0, PAGE_SIZE);
+    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
+    si->nr_pages = c->nr_pages;
+    si->shared_info = (uint64_t)c->d->shared_info_mfn << PAGE_SHIFT;
+    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN | l->si_flags;
+    si->pt_base = l->pt_base;
+    si->nr_pt_frames = l->nr_pt_frames;
+    si->mfn_list = l->mfn_list;
+    si->mod_start = l->mod_start;
+    si->mod_len = l->mod_len;
+    si->first_p2m_pfn = l->first_p2m_pfn;
+    si->nr_p2m_frames = l->nr_p2m_frames;
+    strlcpy((char *)si->cmd_line, cmdline, sizeof(si->cmd_line));
+}
+
+static void fill_p2m(const struct build_ctx *c)
+{
+    uint64_t pfn;
+
+    for (pfn = 0; pfn < c->nr_pages; pfn++) {
+        uint64_t *p2m = pfn_to_virt(c, c->l->p2m.pfn + pfn / 512);
+
+        p2m[pfn % 512] = c->first_mfn + pfn;
+        machine_to_phys[c->first_mfn + pfn] = pfn;
+    }
+}
+
+static struct domain *domain_alloc(domid_t id, const char *name, bool priv)
+{
+    unsigned long pages = ROUNDUP(sizeof(struct domain), PAGE_SIZE) >> PAGE_SHIFT;
+    struct page_info *pg = alloc_pages_contig(pages, DOMID_XEN, NULL);
+    struct domain *d;
+
+    if (!pg)
+        return NULL;
+    d = mfn_to_virt(page_to_mfn(pg));
+    memset(d, 0, pages * PAGE_SIZE);
+    d->domain_id = id;
+    strlcpy(d->name, name, sizeof(d->name));
+    d->is_privileged = priv;
+    d->shutdown_code = ~0u;
+    d->max_vcpus = 1;
+    return d;
+}
+
+static struct vcpu *vcpu_alloc(struct domain *d, unsigned int id)
+{
+    unsigned long pages = ROUNDUP(sizeof(struct vcpu), PAGE_SIZE) >> PAGE_SHIFT;
+    struct page_info *pg = alloc_pages_contig(pages, DOMID_XEN, NULL);
+    struct vcpu *v;
+
+    if (!pg)
+        return NULL;
+    v = mfn_to_virt(page_to_mfn(pg));
+    memset(v, 0, pages * PAGE_SIZE);
+    v->domain = d;
+    v->vcpu_id = id;
+    d->vcpu[id] = v;
+    return v;
+}
+
+/* The ports dom0 may not touch: ours, the PIC and the PIT. */
+static void ioports_init(struct domain *d)
+{
+    static const struct { unsigned int first, last; } deny[] = {
+        { 0x20, 0x21 }, { 0xa0, 0xa1 }, { 0x40, 0x43 },
+        { 0x3f8, 0x3ff }, { DEBUG_EXIT_PORT, DEBUG_EXIT_PORT },
+    };
+    struct page_info *pg = alloc_pages_contig(2, DOMID_XEN, NULL);
+    unsigned int i, p;
+
+    if (!pg)
+        panic("no memory for dom0's I/O permissions");
+    d->ioport_caps = mfn_to_virt(page_to_mfn(pg));
+    memset(d->ioport_caps, d->is_privileged ? 0xff : 0, 8192);
+    for (i = 0; i < ARRAY_SIZE(deny); i++)
+        for (p = deny[i].first; p <= deny[i].last; p++)
+            d->ioport_caps[p / 8] &= ~(1u << (p % 8));
+}
+
+static void shared_info_init(struct domain *d)
+{
+    struct page_info *pg = alloc_page(d->domain_id, NULL);
+    unsigned int i;
+
+    if (!pg)
+        panic("no memory for shared_info");
+    pg->flags |= PGF_xenheap;
+    d->shared_info_mfn = page_to_mfn(pg);
+    d->shared_info = mfn_to_virt(d->shared_info_mfn);
+    memset(d->shared_info, 0, PAGE_SIZE);
+    for (i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+}
+
+static void vcpu_init_regs(struct vcpu *v, const struct pv_layout *l)
+{
+    struct cpu_regs *r = &v->user_regs;
+
+    memset(r, 0, sizeof(*r));
+    r->rip = l->entry;
+    r->rsp = l->stack_top;
+    r->rsi = l->start_info_va;
+    r->cs = GUEST_CS64;
+    r->ss = GUEST_DS;
+    r->rflags = X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    v->kernel_mode = true;
+    v->kernel_ss = GUEST_DS;
+    v->kernel_sp = l->stack_top;
+    v->debugreg[6] = 0xffff0ff0;
+    v->debugreg[7] = 0x400;
+    v->ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+    v->vcpu_info = &v->domain->shared_info->vcpu_info[v->vcpu_id];
+    v->online = true;
+}
+
+static unsigned long dom0_pages(uint64_t dom0_mem)
+{
+    unsigned long avail = frames_free() > 4096 ? frames_free() - 4096 : 0;
+    unsigned long want = dom0_mem ? dom0_mem >> PAGE_SHIFT : MIN(avail, 32768UL);
+
+    if (want > avail)
+        panic("dom0_mem=%lu MiB: only %lu MiB available", want >> 8, avail >> 8);
+    return want;
+}
+
+/* Parse, lay out, fill and type dom0's memory, ready to run. */
+void construct_dom0(const struct boot_module *kmod, const struct boot_module *initrd,
+                    uint64_t dom0_mem)
+{
+    static struct pv_image img;
+    struct pv_layout l;
+    struct pv_layout_in in;
+    struct build_ctx c;
+    struct page_info *pg;
+    const char *word, *args;
+    size_t wlen;
+    char err[160];
+    struct vcpu *v;
+
+    if (elf_pv_parse(maddr_to_virt(kmod->start), kmod->end - kmod->start, &img,
+                     err, sizeof(err)) ||
+        elf_pv_check_dom0(&img, err, sizeof(err)))
+        panic("dom0 kernel refused: %s", err);
+    wlen = cmdline_first_word(kmod->cmdline, &word, &args);
+
+    memset(&in, 0, sizeof(in));
+    in.img = &img;
+    in.nr_pages = dom0_pages(dom0_mem);
+    in.initrd_len = initrd ? initrd->end - initrd->start : 0;
+    in.is_dom0 = true;
+    in.unmapped_initrd = pv_image_has_note(&img, XEN_ELFNOTE_MOD_START_PFN) && img.mod_start_pfn;
+    in.init_p2m = pv_image_has_note(&img, XEN_ELFNOTE_INIT_P2M);
+    if (pv_layout_compute(&in, &l, err, sizeof(err)))
+        panic("dom0 layout: %s", err);
+
+    dom0 = domain_alloc(0, "d0", true);
+    if (!dom0 || !(v = vcpu_alloc(dom0, 0)))
+        panic("no memory for dom0's structures");
+    pg = alloc_pages_contig(in.nr_pages, 0, NULL);
+    if (!pg)
+        panic("no %lu MiB of contiguous memory for dom0", (unsigned long)in.nr_pages >> 8);
+    c = (struct build_ctx){ dom0, page_to_mfn(pg), in.nr_pages, &l };
+    for (unsigned long i = 0; i < in.nr_pages; i++) {
+        page_list_add(&dom0->page_list, mfn_to_page(c.first_mfn + i));
+        memset(mfn_to_virt(c.first_mfn + i), 0, PAGE_SIZE);
+    }
+    dom0->tot_pages = dom0->max_pages = in.nr_pages;
+    shared_info_init(dom0);
+    ioports_init(dom0);
+
+    if (elf_pv_load(&img, maddr_to_virt(kmod->start), kmod->end - kmod->start,
+                    &build_load_ops, &c))
+        panic("dom0: loading the kernel image failed");
+    if (initrd)
+        memcpy(pfn_to_virt(&c, l.initrd.pfn), maddr_to_virt(initrd->start), in.initrd_len);
+    if (pv_image_has_note(&img, XEN_ELFNOTE_HYPERCALL_PAGE))
+        write_hypercall_page(gva_to_virt(&c, img.hypercall_page));
+    fill_p2m(&c);
+    fill_start_info(&c, args);
+    build_page_tables(&c);
+
+    /* Typing the L4 validates the whole tree; dom0's L4 starts pinned. */
+    pg = mfn_to_page(c.first_mfn + l.pt_pfn[3]);
+    if (!get_page_and_type(pg, 0, PGT_l4_page_table) ||
+        !get_page_and_type(pg, 0, PGT_l4_page_table))
+        panic("dom0's bootstrap page tables do not validate");
+    pg->flags |= PGF_pinned;
+    v->guest_table = page_to_mfn(pg);
+    vcpu_init_regs(v, &l);
+
+    mm_release_module(kmod);
+    if (initrd)
+        mm_release_module(initrd);
+    printk("dom0: %s kernel \"%.*s\", %lu MiB, entry %#lx, start_info %#lx, "
+           "%lu page-table frames",
+           img.guest_os[0] ? img.guest_os : "unknown", (int)wlen, word ? word : "",
+           (unsigned long)in.nr_pages >> 8, (unsigned long)l.entry,
+           (unsigned long)l.start_info_va, (unsigned long)l.nr_pt_frames);
+}
+
+/* Run dom0's vCPU 0 on this CPU: never returns. */
+void start_dom0(void)
+{
+    struct vcpu *v = dom0->vcpu[0];
+
+    set_current(v);
+    get_cpu_info()->guest_regs = v->user_regs;
+    gdt_load_guest_frames(NULL, 0);
+    wrmsr(MSR_FS_BASE, 0);
+    wrmsr(MSR_GS_BASE, 0);
+    wrmsr(MSR_SHADOW_GS_BASE, 0);
+    clts();
+    fninit();
+    pv_load_cr3(v);
+    reset_stack_and_return();
+}
+
+void arch_domain_shutdown(struct domain *d)
+{
+    unsigned int code = d->shutdown_code == ~0u ? 0 : d->shutdown_code;
+
+    if (d != dom0)
+        return;
+    switch (d->shutdown_reason) {
+    case SHUTDOWN_poweroff:
+        machine_exit(code ? EXIT_DOM0_CODE : EXIT_DOM0_OK);
+    case SHUTDOWN_crash:
+        machine_exit(EXIT_DOM0_CRASH);
+    default:
+        machine_exit(EXIT_DOM0_OTHER);
+    }
+}

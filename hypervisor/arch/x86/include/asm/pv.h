@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The x86-64 PV execution model: mode switches, bounces, emulation. */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <xenia/sched.h>
+#include <asm/processor.h>
+
+void pv_toggle_guest_mode(struct vcpu *v);
+/* Queue a bounce of vector to the guest's trap table entry (crash if none). */
+void pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
+                    uint32_t error_code);
+/* Build the frame for a pending bounce on the guest stack now. */
+void pv_deliver_bounce(struct vcpu *v, struct cpu_regs *regs);
+
+bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_regs *regs);
+bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t res[4]);
+
+void pv_load_cr3(struct vcpu *v);
+void pv_vcpu_switch_in(struct vcpu *v);
+
+/* The vCPU whose register frame sits on this CPU's stack. */
+void set_current(struct vcpu *v);
+
+extern struct domain *dom0;
+
+/* CR4 bits a guest may see and set in its virtual CR4. */
+#define PV_CR4_GUEST_BITS (X86_CR4_TSD | X86_CR4_DE | X86_CR4_PAE | X86_CR4_MCE | \
+                           X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+/* One mmuext operation for the current vCPU (also used for mov to CR3). */
+int pv_mmuext_one(struct vcpu *v, const mmuext_op_t *op);
+
+void pv_mm_init(void);
+int pv_validate_descriptor_page(const void *page);
+#include <asm/page.h>
+pte_t pv_adjust_l1e(pte_t e);
+int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e);
+
+#endif

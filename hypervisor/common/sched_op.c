@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* sched_op, vm_assist and vcpu_op: a vCPU's own scheduling and registration calls. */
+#include <xenia/console.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+
+long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
+                 unsigned long a4, unsigned long a5)
+{
+    struct vcpu *v = current_vcpu();
+    struct sched_shutdown s;
+
+    (void)a3, (void)a4, (void)a5;
+    switch (cmd) {
+    case SCHEDOP_yield:
+        return 0;
+    case SCHEDOP_block:
+        arch_vcpu_block(v);
+        return 0;
+    case SCHEDOP_shutdown:
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        domain_shutdown(v->domain, (uint8_t)s.reason);
+        return 0;
+    case SCHEDOP_shutdown_code:
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        v->domain->shutdown_code = (uint8_t)s.reason;
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* The assists a 64-bit PV guest may turn on (Xen's VM_ASSIST_VALID). */
+#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) |               \
+                         (1UL << VMASST_TYPE_4gb_segments_notify) |        \
+                         (1UL << VMASST_TYPE_writable_pagetables) |        \
+                         (1UL << VMASST_TYPE_pae_extended_cr3) |           \
+                         (1UL << VMASST_TYPE_architectural_iopl) |         \
+                         (1UL << VMASST_TYPE_runstate_update_flag) |       \
+                         (1UL << VMASST_TYPE_m2p_strict))
+
+long do_vm_assist(unsigned long cmd, unsigned long type, unsigned long a3,
+                  unsigned long a4, unsigned long a5)
+{
+    struct domain *d = current_vcpu()->domain;
+
+    (void)a3, (void)a4, (void)a5;
+    if (type >= 64 || !(VM_ASSIST_VALID & (1UL << type)))
+        return -XEN_EINVAL;
+    switch (cmd) {
+    case VMASST_CMD_enable:
+        d->vm_assist |= 1UL << type;
+        return 0;
+    case VMASST_CMD_disable:
+        d->vm_assist &= ~(1UL << type);
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg,
+                unsigned long a4, unsigned long a5)
+{
+    struct domain *d = current_vcpu()->domain;
+    struct vcpu *v;
+
+    (void)a4, (void)a5;
+    if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+        return -XEN_ENOENT;
+
+    switch (cmd) {
+    case VCPUOP_is_up:
+        return v->online;
+    case VCPUOP_get_runstate_info:
+        return copy_to_guest(arg, &v->runstate, sizeof(v->runstate));
+    case VCPUOP_register_runstate_memory_area: {
+        struct vcpu_register_runstate_memory_area area;
+
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -XEN_EFAULT;
+        if (area.addr.p && !guest_range_ok(area.addr.p, sizeof(v->runstate)))
+            return -XEN_EINVAL;
+        v->runstate_guest = area.addr.p;
+        /* As Xen: register now, update whenever the area is reachable. */
+        if (v->runstate_guest && v == current_vcpu())
+            (void)copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
+        return 0;
+    }
+    case VCPUOP_register_vcpu_info: {
+        struct vcpu_register_vcpu_info info;
+
+        if (copy_from_guest(&info, arg, sizeof(info)))
+            return -XEN_EFAULT;
+        if (info.rsvd || info.offset > XEN_PAGE_SIZE - sizeof(vcpu_info_t))
+            return -XEN_EINVAL;
+        return arch_vcpu_register_info(v, info.mfn, info.offset);
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* Bits above 6 of a memory_op command carry a continuation (MEMOP_EXTENT_SHIFT). */
+#define XENIA_MEMOP_EXTENT_SHIFT 6
+
+long do_memory_op(unsigned long cmd, unsigned long arg, unsigned long a3,
+                  unsigned long a4, unsigned long a5)
+{
+    struct domain *d = current_vcpu()->domain;
+    unsigned int op = cmd & ((1u << XENIA_MEMOP_EXTENT_SHIFT) - 1);
+
+    (void)a3, (void)a4, (void)a5;
+    switch (op) {
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn: {
+        domid_t domid;
+
+        if (copy_from_guest(&domid, arg, sizeof(domid)))
+            return -XEN_EFAULT;
+        if (domid != DOMID_SELF && domid != d->domain_id)
+            return d->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+        if (op == XENMEM_current_reservation)
+            return (long)d->tot_pages;
+        if (op == XENMEM_maximum_reservation)
+            return (long)d->max_pages;
+        return (long)d->tot_pages - 1;
+    }
+    default:
+        return arch_memory_op(op, arg);
+    }
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The hypercall table and every handler it dispatches to. */
+#ifndef XENIA_HYPERCALL_H
+#define XENIA_HYPERCALL_H
+
+#include <xenia/sched.h>
+
+typedef long (*hypercall_fn_t)(unsigned long a1, unsigned long a2,
+                               unsigned long a3, unsigned long a4,
+                               unsigned long a5);
+
+#define HCF_PRIV   0x1  /* control domain only: -EPERM for others */
+#define HCF_NORET  0x2  /* handler sets the guest's RAX itself (iret) */
+
+struct hypercall_desc {
+    const char *name;
+    hypercall_fn_t fn;
+    unsigned int flags;
+};
+
+#define NR_HYPERCALLS 64
+
+/* Look up nr: NULL when no handler exists. */
+const struct hypercall_desc *hypercall_lookup(unsigned int nr);
+/* Run hypercall nr for the current vCPU; -ENOSYS / -EPERM as Xen. */
+long hypercall_dispatch(unsigned int nr, const unsigned long args[5]);
+
+/* Handlers (common). */
+long do_console_io(unsigned long cmd, unsigned long count, unsigned long buf,
+                   unsigned long, unsigned long);
+long do_xen_version(unsigned long cmd, unsigned long arg, unsigned long,
+                    unsigned long, unsigned long);
+long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long,
+                 unsigned long, unsigned long);
+long do_vm_assist(unsigned long cmd, unsigned long type, unsigned long,
+                  unsigned long, unsigned long);
+long do_multicall(unsigned long list, unsigned long nr, unsigned long,
+                  unsigned long, unsigned long);
+long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg,
+                unsigned long, unsigned long);
+long do_memory_op(unsigned long cmd, unsigned long arg, unsigned long,
+                  unsigned long, unsigned long);
+
+/* Handlers (x86 PV). */
+long do_set_trap_table(unsigned long, unsigned long, unsigned long,
+                       unsigned long, unsigned long);
+long do_set_callbacks(unsigned long, unsigned long, unsigned long,
+                      unsigned long, unsigned long);
+long do_callback_op(unsigned long, unsigned long, unsigned long,
+                    unsigned long, unsigned long);
+long do_iret(unsigned long, unsigned long, unsigned long, unsigned long,
+             unsigned long);
+long do_stack_switch(unsigned long, unsigned long, unsigned long,
+                     unsigned long, unsigned long);
+long do_fpu_taskswitch(unsigned long, unsigned long, unsigned long,
+                       unsigned long, unsigned long);
+long do_set_segment_base(unsigned long, unsigned long, unsigned long,
+                         unsigned long, unsigned long);
+long do_set_gdt(unsigned long, unsigned long, unsigned long, unsigned long,
+                unsigned long);
+long do_update_descriptor(unsigned long, unsigned long, unsigned long,
+                          unsigned long, unsigned long);
+long do_set_debugreg(unsigned long, unsigned long, unsigned long,
+                     unsigned long, unsigned long);
+long do_get_debugreg(unsigned long, unsigned long, unsigned long,
+                     unsigned long, unsigned long);
+long do_mmuext_op(unsigned long, unsigned long, unsigned long, unsigned long,
+                  unsigned long);
+long do_update_va_mapping(unsigned long, unsigned long, unsigned long,
+                          unsigned long, unsigned long);
+long do_physdev_op(unsigned long, unsigned long, unsigned long,
+                   unsigned long, unsigned long);
+
+/* Arch services the common handlers use. */
+struct vcpu *current_vcpu(void);
+void arch_vcpu_block(struct vcpu *v);
+long arch_memory_op(unsigned int cmd, unsigned long arg);
+int arch_vcpu_register_info(struct vcpu *v, unsigned long mfn,
+                            unsigned int offset);
+void arch_console_read_input(char *buf, size_t len, size_t *got);
+const char *hv_cmdline(void);
+
+/* Domain lifecycle (common/domain.c). */
+void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_crash(struct domain *d, const char *why);
+void arch_domain_shutdown(struct domain *d);
+bool domain_is_dead(const struct domain *d);
+
+#endif
