@@ -7,8 +7,12 @@ void *memcpy(void *dst, const void *src, size_t n)
     unsigned char *d = dst;
     const unsigned char *s = src;
 
+#ifdef __x86_64__
+    asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+#else
     while (n--)
         *d++ = *s++;
+#endif
     return dst;
 }
 
@@ -31,8 +35,12 @@ void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
 
+#ifdef __x86_64__
+    asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+#else
     while (n--)
         *d++ = (unsigned char)c;
+#endif
     return dst;
 }
 

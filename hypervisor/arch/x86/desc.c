@@ -133,6 +133,7 @@ void desc_init(void)
     /* syscall: CS/SS 0xe008/0xe010 in; sysret: 0xe033/0xe02b out. */
     wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    log_debug("STAR %#lx LSTAR %#lx", (unsigned long)rdmsr(MSR_STAR), (unsigned long)rdmsr(MSR_LSTAR));
     wrmsr(MSR_CSTAR, (uint64_t)syscall32_entry);
     wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_TF |
                                 X86_EFLAGS_NT | X86_EFLAGS_AC | X86_EFLAGS_IOPL);

@@ -15,6 +15,7 @@
 #include <asm/traps.h>
 
 struct domain *dom0;
+extern bool opt_bootscrub;
 
 /* What the builder needs while filling a new domain's memory. */
 struct build_ctx {
@@ -346,7 +347,10 @@ void construct_dom0(const struct boot_module *kmod, const struct boot_module *in
     c = (struct build_ctx){ dom0, page_to_mfn(pg), in.nr_pages, &l };
     for (unsigned long i = 0; i < in.nr_pages; i++) {
         page_list_add(&dom0->page_list, mfn_to_page(c.first_mfn + i));
-        memset(mfn_to_virt(c.first_mfn + i), 0, PAGE_SIZE);
+        /* Boot memory may hold a loader's leftovers; with bootscrub=0
+         * (QEMU: RAM starts zeroed) the cost of touching it is skipped. */
+        if (opt_bootscrub)
+            memset(mfn_to_virt(c.first_mfn + i), 0, PAGE_SIZE);
     }
     dom0->tot_pages = dom0->max_pages = in.nr_pages;
     shared_info_init(dom0);

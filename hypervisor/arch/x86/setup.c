@@ -27,6 +27,8 @@ static int opt_loglvl = LOG_INFO;
 static struct cmdline_dom0_mem opt_dom0_mem;
 static bool opt_noreboot;
 static unsigned int opt_timer_hz = 100;
+bool opt_bootscrub = true;
+bool opt_sysret = true;
 
 const char *hv_cmdline(void)
 {
@@ -49,6 +51,8 @@ static void parse_cmdline(void)
         { .name = "dom0_mem", .type = CMDLINE_CUSTOM, .var = &opt_dom0_mem,
           .parse = cmdline_parse_dom0_mem },
         { .name = "noreboot", .type = CMDLINE_BOOL, .var = &opt_noreboot },
+        { .name = "sysret", .type = CMDLINE_BOOL, .var = &opt_sysret },
+        { .name = "bootscrub", .type = CMDLINE_BOOL, .var = &opt_bootscrub },
         { .name = "timer_hz", .type = CMDLINE_UINT, .var = &opt_timer_hz,
           .min = 1, .max = 10000 },
     };

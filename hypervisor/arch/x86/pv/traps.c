@@ -9,6 +9,8 @@
 #include <asm/pv.h>
 #include <asm/traps.h>
 
+extern bool opt_sysret;
+
 struct vcpu *current_vcpu(void)
 {
     return current;
@@ -50,6 +52,7 @@ void pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
 
         snprintf(why, sizeof(why), "unhandled %s with no guest handler",
                  trap_name(vector));
+        show_registers(guest_regs());
         domain_crash(v->domain, why);
         return;
     }
@@ -255,7 +258,7 @@ int guest_return_work(struct cpu_regs *regs)
     }
     if (domain_is_dead(v->domain))
         arch_domain_shutdown(v->domain);
-    return regs->entry_vector == ENTRY_SYSCALL && v->kernel_mode &&
+    return opt_sysret && regs->entry_vector == ENTRY_SYSCALL && v->kernel_mode &&
            regs->cs == GUEST_CS64 && regs->ss == GUEST_DS &&
            is_canonical(regs->rip);
 }
