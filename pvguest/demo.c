@@ -13,6 +13,7 @@ static void demo_user(void)
     usys(USYS_EXIT, r == (long)(0x1234 ^ USYS_ECHO_XOR) ? 42 : 1, 0);
 }
 
+/* A read of a page we unmapped ourselves: #PF with CR2 in vcpu_info. */
 static int demo_page_fault(void)
 {
     uint64_t v;

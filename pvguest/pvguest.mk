@@ -22,3 +22,6 @@ $(PVG_ELF): $(PVG_OBJS) $(PVG_DIR)/pvguest.lds
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(PVG_DIR)/pvguest.lds -o $@ $(PVG_OBJS)
 
 -include $(PVG_OBJS:.o=.d)
+
+# pvguest's self-tests on the reference: Debian's Xen 4.17 under QEMU TCG.
+TEST_STEPS += tests/compat/xen417/run-pvguest.sh

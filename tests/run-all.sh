@@ -18,7 +18,7 @@ for step in "$@"; do
     log=$(mktemp)
     { $step 2>&1; echo $? >"$log.rc"; } | tee "$log"
     rc=$(cat "$log.rc")
-    line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+    line=$(grep -E '^([A-Za-z0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
     rm -f "$log" "$log.rc"
     if [ -z "$line" ]; then
         echo "=== $step: no verdict line"
@@ -26,7 +26,7 @@ for step in "$@"; do
         failed_steps="$failed_steps $step"
         continue
     fi
-    p=$(echo "$line" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/')
+    p=$(echo "$line" | sed -E 's/^([A-Za-z0-9-]+: )?([0-9]+) passed.*/\2/')
     f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
     s=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
     total_pass=$((total_pass + p))

@@ -22,6 +22,15 @@ long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
             return -XEN_EFAULT;
         domain_shutdown(v->domain, (uint8_t)s.reason);
         return 0;
+    case SCHEDOP_poll: {
+        struct sched_poll poll;
+
+        /* Arguments are checked as Xen does; waiting on event-channel
+         * ports needs the event-channel subsystem, not built yet. */
+        if (copy_from_guest(&poll, arg, sizeof(poll)))
+            return -XEN_EFAULT;
+        return -XEN_ENOSYS;
+    }
     case SCHEDOP_shutdown_code:
         if (copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
@@ -84,6 +93,7 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg,
         if (area.addr.p && !guest_range_ok(area.addr.p, sizeof(v->runstate)))
             return -XEN_EINVAL;
         v->runstate_guest = area.addr.p;
+        arch_vcpu_runstate_update(v);
         /* As Xen: register now, update whenever the area is reachable. */
         if (v->runstate_guest && v == current_vcpu())
             (void)copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));

@@ -24,6 +24,7 @@ static volatile uint32_t *apic;
 unsigned long apic_ticks_per_ms;
 unsigned long tsc_khz;
 static volatile unsigned long timer_fired;
+void arch_time_init(void);
 
 static uint32_t apic_read(unsigned int reg)
 {
@@ -70,6 +71,7 @@ void apic_init(void)
 
     pic_disable();
     /* The APIC page sits in the direct map's first 4 GiB, made uncacheable. */
+    arch_time_init();
     apic = maddr_to_virt(APIC_PHYS);
     wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1UL << 11));
     apic_write(APIC_SVR, 0x100 | IRQ_SPURIOUS_VECTOR);
@@ -106,4 +108,19 @@ void timer_interrupt(void)
 unsigned long timer_interrupts(void)
 {
     return timer_fired;
+}
+
+/* System time: nanoseconds since boot, from the calibrated TSC. */
+static uint64_t boot_tsc;
+
+uint64_t arch_now_ns(void)
+{
+    uint64_t d = rdtsc() - boot_tsc;
+
+    return tsc_khz ? d / tsc_khz * 1000000 + d % tsc_khz * 1000000 / tsc_khz : 0;
+}
+
+void arch_time_init(void)
+{
+    boot_tsc = rdtsc();
 }

@@ -2,6 +2,7 @@
 /* start_xenia: the boot path from long mode to running dom0. */
 #include <xenia/cmdline.h>
 #include <xenia/console.h>
+#include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/mm.h>
 #include <asm/desc.h>
@@ -157,4 +158,38 @@ void arch_vcpu_block(struct vcpu *v)
         safe_halt();
     }
     v->blocked = false;
+}
+
+/* The vCPU runs whenever it is not blocked: keep its runstate that way. */
+void arch_vcpu_runstate_update(struct vcpu *v)
+{
+    uint64_t now = arch_now_ns();
+
+    if (!v->runstate.state_entry_time) {
+        v->runstate.state = RUNSTATE_running;
+        v->runstate.state_entry_time = now;
+    }
+    v->runstate.time[RUNSTATE_running] = now - v->runstate.state_entry_time;
+    if (v->runstate_guest && v == current_vcpu())
+        (void)copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
+}
+
+/* XENMEM_machine_memory_map: the RAM ranges the loader reported, as E820. */
+long machine_memory_map(unsigned long arg)
+{
+    struct xen_memory_map map;
+    struct { uint64_t addr, size; uint32_t type; } __attribute__((packed)) e;
+    unsigned int i;
+
+    if (copy_from_guest(&map, arg, sizeof(map)))
+        return -XEN_EFAULT;
+    for (i = 0; i < boot_info.nr_ram && i < map.nr_entries; i++) {
+        e.addr = boot_info.ram[i].start;
+        e.size = boot_info.ram[i].end - boot_info.ram[i].start;
+        e.type = 1;
+        if (copy_to_guest((unsigned long)map.buffer.p + i * sizeof(e), &e, sizeof(e)))
+            return -XEN_EFAULT;
+    }
+    map.nr_entries = i;
+    return copy_to_guest(arg, &map, sizeof(map.nr_entries));
 }

@@ -74,6 +74,8 @@ long do_physdev_op(unsigned long, unsigned long, unsigned long,
 /* Arch services the common handlers use. */
 struct vcpu *current_vcpu(void);
 void arch_vcpu_block(struct vcpu *v);
+void arch_vcpu_runstate_update(struct vcpu *v);
+uint64_t arch_now_ns(void);
 long arch_memory_op(unsigned int cmd, unsigned long arg);
 int arch_vcpu_register_info(struct vcpu *v, unsigned long mfn,
                             unsigned int offset);

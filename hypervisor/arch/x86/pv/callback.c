@@ -65,7 +65,7 @@ static long callback_register(struct vcpu *v, unsigned int type,
         v->trap_ctxt[2].cs = GUEST_CS64;
         return 0;
     default:
-        return -XEN_EINVAL;
+        return -XEN_ENOSYS;
     }
 }
 
@@ -99,6 +99,8 @@ long do_callback_op(unsigned long cmd, unsigned long arg, unsigned long a3,
     case CALLBACKOP_unregister:
         if (copy_from_guest(&unreg, arg, sizeof(unreg)))
             return -XEN_EFAULT;
+        if (unreg.type > CALLBACKTYPE_syscall32)
+            return -XEN_ENOSYS;
         if (unreg.type != CALLBACKTYPE_nmi)
             return -XEN_EINVAL;
         v->nmi_callback = 0;
@@ -183,15 +185,17 @@ long do_set_debugreg(unsigned long reg, unsigned long value, unsigned long a3,
             return -XEN_EPERM;
         break;
     case 6:
+        value = (value & 0xe00f) | 0xffff0ff0;   /* reserved bits read as 1 */
         break;
     case 7:
         /* Breakpoints are not context-switched yet: refuse to arm them
          * rather than pretend they work. */
         if (value & DR7_ENABLE_MASK)
             return -XEN_EPERM;
+        value = (value & ~0xfc00UL) | 0x400;      /* bit 10 reads as 1 */
         break;
     default:
-        return -XEN_EINVAL;
+        return -XEN_ENODEV;
     }
     v->debugreg[reg] = value;
     return 0;
@@ -202,7 +206,7 @@ long do_get_debugreg(unsigned long reg, unsigned long a2, unsigned long a3,
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
     if (reg > 7 || reg == 4 || reg == 5)
-        return -XEN_EINVAL;
+        return -XEN_ENODEV;
     return (long)current_vcpu()->debugreg[reg];
 }
 

@@ -302,11 +302,12 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_regs *r)
         if (!emulate_io(v, r, &in))
             return false;
         break;
-    case 0xfa: /* cli: the virtual event mask stands in for IF */
+    case 0xfa: /* cli */
     case 0xfb: /* sti */
+        /* As Xen: allowed (and without effect) when the virtual IOPL
+         * permits, #GP otherwise.  Events are masked through vcpu_info. */
         if (v->iopl < guest_cpl(v))
             return false;
-        v->vcpu_info->evtchn_upcall_mask = in.bytes[in.len] == 0xfa;
         in.len++;
         break;
     case 0xf4: /* hlt: block until an event */

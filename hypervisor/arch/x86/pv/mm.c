@@ -71,9 +71,13 @@ static int get_page_from_l1e(pte_t e, struct domain *d)
         return d->is_privileged && mfn < max_page + (1UL << 20) ? 0 : -XEN_EPERM;
     }
     pg = mfn_to_page(mfn);
-    if (e & _PAGE_RW)
-        return get_page_and_type(pg, d->domain_id, PGT_writable_page) ? 0 : -XEN_EINVAL;
-    return get_page(pg, d->domain_id) ? 0 : -XEN_EINVAL;
+    if (!get_page(pg, d->domain_id))
+        return -XEN_EINVAL;
+    if ((e & _PAGE_RW) && get_page_type(pg, PGT_writable_page)) {
+        put_page(pg);
+        return -XEN_EBUSY;   /* a table or descriptor page: no writable mapping */
+    }
+    return 0;
 }
 
 static void put_page_from_l1e(pte_t e)
@@ -426,22 +430,15 @@ long arch_memory_op(unsigned int cmd, unsigned long arg)
         };
         return copy_to_guest(arg, &m, sizeof(m));
     }
-    case XENMEM_memory_map: {
-        struct xen_memory_map map;
-        struct e820entry { uint64_t addr, size; uint32_t type; } __attribute__((packed)) e;
-
-        if (copy_from_guest(&map, arg, sizeof(map)))
-            return -XEN_EFAULT;
-        if (map.nr_entries < 1)
-            return -XEN_EINVAL;
-        e.addr = 0;
-        e.size = (uint64_t)d->tot_pages << PAGE_SHIFT;
-        e.type = 1;
-        if (copy_to_guest((unsigned long)map.buffer.p, &e, sizeof(e)))
-            return -XEN_EFAULT;
-        map.nr_entries = 1;
-        return copy_to_guest(arg, &map, sizeof(map.nr_entries));
-    }
+    case XENMEM_memory_map:
+        /* As Xen: a PV domain has a pseudo-physical map only when its
+         * toolstack set one (XENMEM_set_memory_map), dom0 included. */
+        (void)d;
+        return -XEN_ENOSYS;
+    case XENMEM_machine_memory_map:
+        if (!d->is_privileged)
+            return -XEN_EPERM;
+        return machine_memory_map(arg);
     default:
         return -XEN_ENOSYS;
     }

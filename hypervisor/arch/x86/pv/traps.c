@@ -140,7 +140,7 @@ static bool pv_soft_interrupt(struct vcpu *v, struct cpu_regs *regs)
     unsigned int vector = regs->error_code >> 3;
     unsigned int dpl;
 
-    if ((regs->error_code & 7) != 2)
+    if ((regs->error_code & 7) != 2 || vector >= NR_VECTORS)
         return false;
     dpl = v->trap_ctxt[vector].flags & 3;
     if (!v->trap_ctxt[vector].address)
@@ -304,7 +304,11 @@ long do_iret(unsigned long a1, unsigned long a2, unsigned long a3,
     regs->rflags = (f.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_RF |
                                  X86_EFLAGS_NT)) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
     regs->rax = f.rax;
-    if (!(f.flags & VGCF_in_syscall)) {
+    if (f.flags & VGCF_in_syscall) {
+        /* Returned as sysret would: RCX and R11 carry RIP and RFLAGS. */
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
+    } else {
         regs->rcx = f.rcx;
         regs->r11 = f.r11;
     }

@@ -31,5 +31,6 @@ void mm_release_module(const struct boot_module *m);
 void map_pages(pte_t *l4, unsigned long va, unsigned long mfn,
                unsigned long n, unsigned long flags);
 void gdt_window_init(void);
+long machine_memory_map(unsigned long arg);
 
 #endif

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pvguest tests: hypercall interfaces (version, console, sched, vm_assist, multicall, vcpu, callbacks, segments). */
+#include "tests.h"
+#include "arch.h"
+#include "hypercall.h"
+
+#define BAD_LOW_PTR     ((void *)0x1000UL)              /* L4 slot 0: empty */
+#define BAD_HOLE_PTR    ((void *)0xffff830000000000UL)  /* Xen's direct map */
+#define NONCANONICAL    0x0000800000000000UL
+#define UNKNOWN_HCALL   60
+
+static enum test_result t_version(void)
+{
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_version, NULL), (4 << 16) | 17);
+    return T_PASS;
+}
+
+static enum test_result t_version_syscall(void)
+{
+    long a;
+
+    hcall_use_syscall = 0;
+    a = HYPERVISOR_xen_version(XENVER_version, NULL);
+    hcall_use_syscall = 1;
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_version, NULL), a);
+    CHECK_EQ(hypercall(UNKNOWN_HCALL, 0, 0, 0, 0, 0), -XEN_ENOSYS);
+    CHECK_EQ(hypercall(200, 0, 0, 0, 0, 0), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+static int memchr_nul(const char *s, size_t n)
+{
+    while (n--)
+        if (!*s++)
+            return 1;
+    return 0;
+}
+
+static enum test_result t_extraversion(void)
+{
+    xen_extraversion_t ev;
+
+    memset(ev, 0x55, sizeof(ev));
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_extraversion, ev), 0);
+    CHECK(memchr_nul(ev, sizeof(ev)));
+    CHECK_EQ(ev[0], '.');
+    return T_PASS;
+}
+
+static enum test_result t_capabilities(void)
+{
+    xen_capabilities_info_t caps;
+    size_t i;
+
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_capabilities, caps), 0);
+    for (i = 0; caps[i]; i++)
+        if (!strncmp(&caps[i], "xen-3.0-x86_64", 14))
+            return T_PASS;
+    return t_fail("'%s' lacks xen-3.0-x86_64", caps);
+}
+
+static enum test_result t_get_features(void)
+{
+    xen_feature_info_t fi = { .submap_idx = 0 };
+    uint32_t f;
+
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_get_features, &fi), 0);
+    f = fi.submap;
+    CHECK(f & (1U << XENFEAT_dom0));
+    CHECK(f & (1U << XENFEAT_mmu_pt_update_preserve_ad));
+    CHECK(f & (1U << XENFEAT_gnttab_map_avail_bits));
+    CHECK(!(f & (1U << XENFEAT_auto_translated_physmap)));
+    CHECK(!(f & (1U << XENFEAT_supervisor_mode_kernel)));
+    return T_PASS;
+}
+
+static enum test_result t_get_features_bad(void)
+{
+    xen_feature_info_t fi = { .submap_idx = 1, .submap = 0xdead };
+
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_get_features, BAD_LOW_PTR), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_get_features, &fi), -XEN_EINVAL);
+    return T_PASS;
+}
+
+static enum test_result t_pagesize(void)
+{
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_pagesize, NULL), 4096);
+    return T_PASS;
+}
+
+static enum test_result t_platform_parameters(void)
+{
+    xen_platform_parameters_t pp = { 0 };
+
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_platform_parameters, &pp), 0);
+    CHECK_EQ(pp.virt_start, HYPERVISOR_VIRT_START);
+    return T_PASS;
+}
+
+static enum test_result t_version_unknown(void)
+{
+    CHECK_EQ(HYPERVISOR_xen_version(0x7fff, NULL), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+static enum test_result t_console_io(void)
+{
+    CHECK_EQ(HYPERVISOR_console_io(CONSOLEIO_write, 0, "x"), 0);
+    CHECK_EQ(HYPERVISOR_console_io(CONSOLEIO_write, 8, BAD_LOW_PTR), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_console_io(CONSOLEIO_write, 8, BAD_HOLE_PTR), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_console_io(99, 1, "x"), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+static enum test_result t_sched_op(void)
+{
+    CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_yield, NULL), 0);
+    CHECK_EQ(HYPERVISOR_sched_op(99, NULL), -XEN_ENOSYS);
+    CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_poll, BAD_LOW_PTR), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_shutdown, BAD_LOW_PTR), -XEN_EFAULT);
+    return T_PASS;
+}
+
+static enum test_result t_vm_assist(void)
+{
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables), 0);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_pae_extended_cr3), 0);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag), 0);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_disable, VMASST_TYPE_runstate_update_flag), 0);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, 31), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, 64), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_vm_assist(7, VMASST_TYPE_writable_pagetables), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+static enum test_result t_multicall(void)
+{
+    static multicall_entry_t mc[3];
+
+    memset(mc, 0, sizeof(mc));
+    mc[0].op = __HYPERVISOR_xen_version;
+    mc[0].args[0] = XENVER_version;
+    mc[1].op = __HYPERVISOR_sched_op;
+    mc[1].args[0] = SCHEDOP_yield;
+    mc[2].op = UNKNOWN_HCALL;
+    CHECK_EQ(HYPERVISOR_multicall(mc, 3), 0);
+    CHECK_EQ(mc[0].result, (4 << 16) | 17);
+    CHECK_EQ(mc[1].result, 0);
+    CHECK_EQ(mc[2].result, -XEN_ENOSYS);
+    CHECK_EQ(HYPERVISOR_multicall(BAD_LOW_PTR, 1), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_multicall(mc, 0), 0);
+    return T_PASS;
+}
+
+static enum test_result t_vcpu_is_up(void)
+{
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 0, NULL), 1);
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL), -XEN_ENOENT);
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 4096, NULL), -XEN_ENOENT);
+    CHECK_EQ(HYPERVISOR_vcpu_op(99, 0, NULL), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+static enum test_result t_vcpu_runstate(void)
+{
+    static struct vcpu_runstate_info rs;
+    struct vcpu_register_runstate_memory_area area;
+
+    memset(&rs, 0xff, sizeof(rs));
+    area.addr.v = &rs;
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &area), 0);
+    /* Filled in at once; time[] only advances at state changes. */
+    CHECK_EQ(rs.state, RUNSTATE_running);
+    CHECK(rs.state_entry_time > 0 && rs.state_entry_time < (1UL << 62));
+    CHECK(rs.time[RUNSTATE_running] < (1UL << 62));
+    area.addr.v = NULL;         /* unregister before rs goes stale */
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &area), 0);
+    return T_PASS;
+}
+
+static enum test_result t_callback_op(void)
+{
+    extern char entry_event[];
+    struct callback_register cb = { .type = CALLBACKTYPE_event,
+                                    .address = NONCANONICAL };
+    struct callback_unregister cu = { .type = CALLBACKTYPE_event };
+
+    CHECK_EQ(HYPERVISOR_callback_op(CALLBACKOP_register, &cb), -XEN_EINVAL);
+    cb.type = 99;               /* unknown type: -ENOSYS, not -EINVAL */
+    cb.address = (unsigned long)entry_event;
+    CHECK_EQ(HYPERVISOR_callback_op(CALLBACKOP_register, &cb), -XEN_ENOSYS);
+    CHECK_EQ(HYPERVISOR_callback_op(CALLBACKOP_unregister, &cu), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_callback_op(7, &cb), -XEN_ENOSYS);
+    CHECK_EQ(HYPERVISOR_callback_op(CALLBACKOP_register, BAD_LOW_PTR), -XEN_EFAULT);
+    return T_PASS;
+}
+
+static enum test_result t_set_callbacks(void)
+{
+    extern char entry_event[], entry_failsafe[], entry_syscall[];
+    long rc;
+
+    rc = HYPERVISOR_set_callbacks((unsigned long)entry_event,
+                                  (unsigned long)entry_failsafe,
+                                  (unsigned long)entry_syscall);
+    traps_init();               /* back to the masking registrations */
+    CHECK_EQ(rc, 0);
+    return T_PASS;
+}
+
+static enum test_result t_set_trap_table(void)
+{
+    static const struct trap_info bad[] = {
+        { 0x7e, 0, FLAT_KERNEL_CS, NONCANONICAL },
+        { 0, 0, 0, 0 },
+    };
+
+    CHECK_EQ(HYPERVISOR_set_trap_table(bad), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_trap_table(BAD_LOW_PTR), -XEN_EFAULT);
+    CHECK_EQ(traps_install(), 0);
+    return T_PASS;
+}
+
+static enum test_result t_unknown_hypercall(void)
+{
+    CHECK_EQ(hypercall(UNKNOWN_HCALL, 0, 0, 0, 0, 0), -XEN_ENOSYS);
+    CHECK_EQ(hypercall(127, 0, 0, 0, 0, 0), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+static uint64_t seg_var_a = 0x1111222233334444UL;
+static uint64_t seg_var_b = 0x5555666677778888UL;
+
+static enum test_result t_segbase_fs(void)
+{
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_FS, (unsigned long)&seg_var_a), 0);
+    CHECK_EQ(rdmsr(MSR_FS_BASE), (uint64_t)&seg_var_a);
+    CHECK_EQ(read_fs_qword0(), seg_var_a);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_FS, NONCANONICAL), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_FS, 0), 0);
+    return T_PASS;
+}
+
+static enum test_result t_segbase_gs(void)
+{
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)&seg_var_b), 0);
+    CHECK_EQ(rdmsr(MSR_GS_BASE), (uint64_t)&seg_var_b);
+    CHECK_EQ(read_gs_qword0(), seg_var_b);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, (unsigned long)&seg_var_a), 0);
+    CHECK_EQ(rdmsr(MSR_SHADOW_GS_BASE), (uint64_t)&seg_var_a);
+    CHECK_EQ(rdmsr(MSR_GS_BASE), (uint64_t)&seg_var_b);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, NONCANONICAL), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, NONCANONICAL), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_segment_base(9, 0), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0), 0);
+    return T_PASS;
+}
+
+static enum test_result t_stack_switch(void)
+{
+    CHECK_EQ(HYPERVISOR_stack_switch(FLAT_KERNEL_SS, user_kstack_hi()), 0);
+    return T_PASS;
+}
+
+/* Linux's cpu_init clears DR0-3, DR6, DR7 through these. */
+static enum test_result t_debugreg(void)
+{
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x400);
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6), 0xffff0ff0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, (unsigned long)&seg_var_a), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(0), (unsigned long)&seg_var_a);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, HYPERVISOR_VIRT_START), -XEN_EPERM);
+    CHECK_EQ(HYPERVISOR_set_debugreg(8, 0), -XEN_ENODEV);
+    CHECK_EQ(HYPERVISOR_get_debugreg(8), -XEN_ENODEV);
+    return T_PASS;
+}
+
+static enum test_result t_vcpu_timers(void)
+{
+    struct vcpu_set_singleshot_timer st = {
+        .timeout_abs_ns = 1,
+        .flags = VCPU_SSHOTTMR_future,
+    };
+    struct vcpu_runstate_info rs;
+
+    /* VCPU_SSHOTTMR_future is ignored: a past deadline just fires. */
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0);
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &rs), 0);
+    CHECK_EQ(rs.state, RUNSTATE_running);
+    return T_PASS;
+}
+
+static enum test_result t_physdev_unknown(void)
+{
+    CHECK_EQ(HYPERVISOR_physdev_op(99, NULL), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+static enum test_result t_memory_op_unknown(void)
+{
+    CHECK_EQ(HYPERVISOR_memory_op(63, NULL), -XEN_ENOSYS);
+    return T_PASS;
+}
+
+const struct pvg_test tests_hcall[] = {
+    { "xen_version.version", t_version },
+    { "xen_version.syscall_insn", t_version_syscall },
+    { "xen_version.extraversion", t_extraversion },
+    { "xen_version.capabilities", t_capabilities },
+    { "xen_version.get_features", t_get_features },
+    { "xen_version.get_features_bad", t_get_features_bad },
+    { "xen_version.pagesize", t_pagesize },
+    { "xen_version.platform_parameters", t_platform_parameters },
+    { "xen_version.unknown_cmd", t_version_unknown },
+    { "console_io.errors", t_console_io },
+    { "sched_op.yield_and_errors", t_sched_op },
+    { "vm_assist.types", t_vm_assist },
+    { "multicall.batch", t_multicall },
+    { "vcpu_op.is_up", t_vcpu_is_up },
+    { "vcpu_op.runstate_area", t_vcpu_runstate },
+    { "callback_op.errors", t_callback_op },
+    { "set_callbacks.legacy", t_set_callbacks },
+    { "set_trap_table.errors", t_set_trap_table },
+    { "hypercall.unknown_nr", t_unknown_hypercall },
+    { "set_segment_base.fs", t_segbase_fs },
+    { "set_segment_base.gs", t_segbase_gs },
+    { "stack_switch.ok", t_stack_switch },
+    { "memory_op.unknown_cmd", t_memory_op_unknown },
+    { "debugreg.set_get", t_debugreg },
+    { "vcpu_op.timers_runstate", t_vcpu_timers },
+    { "physdev_op.unknown_cmd", t_physdev_unknown },
+    { NULL, NULL },
+};
