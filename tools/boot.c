@@ -28,12 +28,13 @@
  */
 #define BOOT_KVM_CPU "Haswell-v4,check=off"
 
-#define BOOT_STOP_GRACE_MS 2000 /* SIGTERM to SIGKILL */
-#define BOOT_LINE_MAX      4096
+#define BOOT_STOP_GRACE_MS   2000 /* SIGTERM to SIGKILL */
+#define BOOT_LINE_MAX        4096
 #define BOOT_FATAL_LINGER_MS 500 /* collect QEMU's dump after a fatal line */
 
 const char cmd_boot_usage[] =
-    "usage: xenia boot [OPTION]... KERNEL [KERNEL-ARGS] [--module FILE[,ARGS]]...\n"
+    "usage: xenia boot [OPTION]... KERNEL [KERNEL-ARGS]\n"
+    "                  [--module FILE[,ARGS]]...\n"
     "\n"
     "Boot the Xenia hypervisor in QEMU with KERNEL as dom0, stream the serial\n"
     "console to stdout, and exit with what happened to the machine.\n"
@@ -43,11 +44,12 @@ const char cmd_boot_usage[] =
     "options:\n"
     "  --module FILE[,ARGS]  one more multiboot module after KERNEL, with its\n"
     "                        command line (repeatable)\n"
-    "  --timeout SECONDS     stop QEMU after this long (default 120; 0: never)\n"
+    "  --timeout SECONDS     stop QEMU after this long (default 120,\n"
+    "                        0: never)\n"
     "  --memory MIB          guest RAM (default 512)\n"
     "  --tcg                 use TCG even when /dev/kvm is usable\n"
-    "  --cpu MODEL           QEMU CPU model (default " BOOT_KVM_CPU " under KVM,\n"
-    "                        max under TCG)\n"
+    "  --cpu MODEL           QEMU CPU model (default under KVM:\n"
+    "                        " BOOT_KVM_CPU ", under TCG: max)\n"
     "  --hv PATH             hypervisor image (default $XENIA_HV, else\n"
     "                        hypervisor/xenia beside this executable, that is\n"
     "                        build/hypervisor/xenia)\n"
@@ -85,8 +87,8 @@ static void boot_on_signal(int sig)
 /* Output toward one of our fds, passed on a whole line at a time. */
 struct boot_line {
     int fd;
-    bool watch;   /* look for QEMU's fatal messages (its stderr) */
-    bool matched; /* saw one: the vCPU has stopped for good */
+    bool watch;     /* look for QEMU's fatal messages (its stderr) */
+    bool matched;   /* saw one: the vCPU has stopped for good */
     bool we_killed; /* drop QEMU's "terminating on signal" about our kill */
     size_t len;
     char buf[BOOT_LINE_MAX];
@@ -403,9 +405,12 @@ static int boot_run_qemu(struct qemu_cmd *cmd, const struct boot_args *args)
         return XENIA_EXIT_TIMEOUT;
     }
     if (how == BOOT_SIGNALLED) {
-        xenia_err("stopped by %s; QEMU killed",
-                  sigabbrev_np(boot_stop_signal) ? sigabbrev_np(boot_stop_signal)
-                                                 : "a signal");
+        const char *name = sigabbrev_np(boot_stop_signal);
+
+        if (name)
+            xenia_err("stopped by SIG%s; QEMU killed", name);
+        else
+            xenia_err("stopped by signal %d; QEMU killed", boot_stop_signal);
         return XENIA_EXIT_OTHER;
     }
     if (how == BOOT_QEMU_STUCK) {

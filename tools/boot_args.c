@@ -102,8 +102,10 @@ static int boot_check_path(struct boot_args *args, const char *what,
     if (!*path)
         return boot_err(args, "%s: empty file name", what);
     if (strchr(path, ' '))
-        return boot_err(args, "%s '%s': QEMU cannot load a file whose name "
-                        "contains a space", what, path);
+        return boot_err(args,
+                        "%s '%s': QEMU cannot load a file whose name "
+                        "contains a space",
+                        what, path);
     return 0;
 }
 
@@ -135,8 +137,8 @@ static int boot_add_qemu_arg(struct boot_args *args, const char *arg)
     char **extra;
     char *copy;
 
-    extra = realloc(args->qemu_extra,
-                    (args->nr_qemu_extra + 1) * sizeof(*extra));
+    extra =
+        realloc(args->qemu_extra, (args->nr_qemu_extra + 1) * sizeof(*extra));
     if (!extra)
         return boot_err(args, "out of memory");
     args->qemu_extra = extra;
@@ -162,15 +164,18 @@ static int boot_apply_opt(struct boot_args *args, const struct boot_opt *opt,
         return 0;
     case OPT_TIMEOUT:
         if (boot_parse_uint(val, 0, BOOT_MAX_TIMEOUT, &args->timeout))
-            return boot_err(args, "--timeout: '%s' is not a whole number of "
-                            "seconds in 0..%u (0: none)", val,
-                            BOOT_MAX_TIMEOUT);
+            return boot_err(args,
+                            "--timeout: '%s' is not a whole number of "
+                            "seconds in 0..%u (0: none)",
+                            val, BOOT_MAX_TIMEOUT);
         return 0;
     case OPT_MEMORY:
         if (boot_parse_uint(val, BOOT_MIN_MEMORY, BOOT_MAX_MEMORY,
                             &args->memory))
-            return boot_err(args, "--memory: '%s' is not a number of MiB in "
-                            "%u..%u", val, BOOT_MIN_MEMORY, BOOT_MAX_MEMORY);
+            return boot_err(args,
+                            "--memory: '%s' is not a number of MiB in "
+                            "%u..%u",
+                            val, BOOT_MIN_MEMORY, BOOT_MAX_MEMORY);
         return 0;
     case OPT_CPU:
         if (!*val)
@@ -194,8 +199,8 @@ static int boot_apply_opt(struct boot_args *args, const struct boot_opt *opt,
  * One option word at argv[*i]: "--name", "--name=value" or "--name value"
  * (the value is then the next word, whatever it looks like).
  */
-static int boot_parse_opt(struct boot_args *args, int argc,
-                          char *const argv[], int *i)
+static int boot_parse_opt(struct boot_args *args, int argc, char *const argv[],
+                          int *i)
 {
     const char *word = argv[*i];
     const char *name = word + 2;
@@ -230,8 +235,10 @@ static int boot_parse_positional(struct boot_args *args, const char *word)
     }
     if (!args->kernel_args)
         return boot_set_str(args, &args->kernel_args, word);
-    return boot_err(args, "unexpected argument '%s' (KERNEL-ARGS is one "
-                    "word: quote it)", word);
+    return boot_err(args,
+                    "unexpected argument '%s' (KERNEL-ARGS is one "
+                    "word: quote it)",
+                    word);
 }
 
 int boot_args_parse(struct boot_args *args, int argc, char *const argv[])

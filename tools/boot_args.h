@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* `xenia boot`: command-line model, QEMU command builder, exit-status policy. */
+/* `xenia boot`: argument model, QEMU command builder, exit-status policy. */
 #ifndef XENIA_TOOLS_BOOT_ARGS_H
 #define XENIA_TOOLS_BOOT_ARGS_H
 
@@ -18,8 +18,8 @@ enum xenia_exit {
     XENIA_EXIT_CRASH = 2,       /* dom0 crashed */
     XENIA_EXIT_PANIC = 3,       /* hypervisor panic */
     XENIA_EXIT_TIMEOUT = 4,
-    XENIA_EXIT_OTHER = 5,  /* reboot, signal, QEMU's own exit, ... */
-    XENIA_EXIT_USAGE = 64, /* EX_USAGE */
+    XENIA_EXIT_OTHER = 5,   /* reboot, signal, QEMU's own exit, ... */
+    XENIA_EXIT_USAGE = 64,  /* EX_USAGE */
     XENIA_EXIT_NOQEMU = 69, /* EX_UNAVAILABLE: QEMU could not be started */
 };
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* `xenia boot`: QEMU command line, quoting, and the exit-status policy; no I/O. */
+/* `xenia boot`: QEMU command line, quoting, exit-status policy; no I/O. */
 #include "boot_args.h"
 
 #include <stdarg.h>
@@ -123,8 +123,8 @@ static char *qemu_initrd_list(const struct boot_args *args)
     char *list = qemu_initrd_item(args->kernel, args->kernel_args);
 
     for (size_t i = 0; list && i < args->nr_modules; i++) {
-        char *item = qemu_initrd_item(args->modules[i].path,
-                                      args->modules[i].args);
+        char *item =
+            qemu_initrd_item(args->modules[i].path, args->modules[i].args);
         char *joined = NULL;
 
         if (item && asprintf(&joined, "%s,%s", list, item) < 0)
@@ -154,9 +154,19 @@ int qemu_cmd_build(struct qemu_cmd *cmd, const struct boot_args *args,
                    const struct boot_host *host)
 {
     static const char *const fixed[] = {
-        "-M", "pc", "-smp", "1", "-display", "none", "-monitor", "none",
-        "-no-reboot", "-serial", "stdio",
-        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-M",
+        "pc",
+        "-smp",
+        "1",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-no-reboot",
+        "-serial",
+        "stdio",
+        "-device",
+        "isa-debug-exit,iobase=0xf4,iosize=0x04",
     };
     bool extra_hv = args->hv_args && *args->hv_args;
     int rc = -1;
@@ -169,11 +179,10 @@ int qemu_cmd_build(struct qemu_cmd *cmd, const struct boot_args *args,
     for (size_t i = 2; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         if (qemu_cmd_push(cmd, fixed[i]))
             goto out;
-    if (qemu_cmd_push_accel(cmd, args, host) ||
-        qemu_cmd_push(cmd, "-kernel") || qemu_cmd_push(cmd, host->hv_path) ||
-        qemu_cmd_push(cmd, "-append") ||
-        qemu_cmd_pushf(cmd, "%s%s%s", BOOT_DEFAULT_HV_ARGS,
-                       extra_hv ? " " : "", extra_hv ? args->hv_args : "") ||
+    if (qemu_cmd_push_accel(cmd, args, host) || qemu_cmd_push(cmd, "-kernel") ||
+        qemu_cmd_push(cmd, host->hv_path) || qemu_cmd_push(cmd, "-append") ||
+        qemu_cmd_pushf(cmd, "%s%s%s", BOOT_DEFAULT_HV_ARGS, extra_hv ? " " : "",
+                       extra_hv ? args->hv_args : "") ||
         qemu_cmd_push(cmd, "-initrd") ||
         qemu_cmd_push_owned(cmd, qemu_initrd_list(args)))
         goto out;
@@ -251,14 +260,15 @@ int boot_exit_status(const struct qemu_end *end, char *reason, size_t len)
     }
     if (!(end->code & 1)) {
         snprintf(reason, len, "QEMU exited on its own with status %d%s",
-                 end->code, end->code ? ""
-                 : " (the machine reset or triple-faulted)");
+                 end->code,
+                 end->code ? "" : " (the machine reset or triple-faulted)");
         return XENIA_EXIT_OTHER;
     }
     /* QEMU's own failures exit 1 too, which reads as V = 0: tell them apart
      * by the machine never having said anything. */
     if (end->code == 1 && !end->saw_output) {
-        snprintf(reason, len, "QEMU exited with status 1 before the machine "
+        snprintf(reason, len,
+                 "QEMU exited with status 1 before the machine "
                  "wrote anything: QEMU could not start it");
         return XENIA_EXIT_NOQEMU;
     }

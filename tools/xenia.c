@@ -16,10 +16,9 @@ static const char cmd_help_usage[] =
     "\n"
     "Without COMMAND, list the commands; with it, show its usage.\n";
 
-static const char cmd_version_usage[] =
-    "usage: xenia version\n"
-    "\n"
-    "Print the toolstack's version.\n";
+static const char cmd_version_usage[] = "usage: xenia version\n"
+                                        "\n"
+                                        "Print the toolstack's version.\n";
 
 static const struct xenia_cmd xenia_cmds[] = {
     {"boot", cmd_boot, "boot the hypervisor and a dom0 kernel in QEMU",

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Guest test: build build/xenia.iso (GRUB, hypervisor, pvguest in its test
 # role), boot it from CD in QEMU and pass when dom0 powers off with code 0.
-# Environment: XENIA_TCG=1 forces TCG; ISO_TIMEOUT (seconds, default 240).
+# Environment: ISO_TIMEOUT (seconds, default 240); XENIA_TCG=0 tries KVM.
+# TCG by default: this machine's /dev/kvm mishandles the guest syscall path
+# (docs/ARCHITECTURE.md, "Known problems").
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -13,7 +15,7 @@ limit=${ISO_TIMEOUT:-240}
 
 # Same accelerator policy as `xenia boot` (tools/boot.c).
 accel="-accel tcg -cpu max"
-if [ "${XENIA_TCG:-0}" != 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+if [ "${XENIA_TCG:-1}" != 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
     accel="-accel kvm -cpu Haswell-v4,check=off"
 fi
 
