@@ -2,15 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # `make run`: boot the hypervisor with pvguest as dom0 in its demo role.
 # Works with or without a terminal; exits with `xenia boot`'s status.
-# Environment: XENIA_TIMEOUT (seconds, default 300), XENIA_TCG=1 (no KVM).
+# Environment: XENIA_TIMEOUT (seconds, default 120); XENIA_TCG=0 lets
+# `xenia boot` use KVM.  TCG by default: this machine's /dev/kvm mishandles
+# the guest syscall path (docs/ARCHITECTURE.md, "Known problems").
 set -u
 cd "$(dirname "$0")/.." || exit 5
 
-timeout=${XENIA_TIMEOUT:-300}
+timeout=${XENIA_TIMEOUT:-120}
 set -- --timeout "$timeout"
-# TCG by default: this machine's /dev/kvm mishandles the guest syscall path
-# (docs/ARCHITECTURE.md, "Known problems"); XENIA_TCG=0 tries KVM.
-[ "${XENIA_TCG:-1}" = 1 ] && set -- "$@" --tcg
+accel="KVM when usable"
+if [ "${XENIA_TCG:-1}" = 1 ]; then
+    set -- "$@" --tcg
+    accel=TCG
+fi
 
-echo "run: booting build/hypervisor/xenia with dom0 build/pvguest/pvguest (demo role) in QEMU; timeout ${timeout} s"
+echo "run: booting Xenia with pvguest as dom0 (demo) in QEMU," \
+    "accelerator: $accel, timeout ${timeout} s"
 exec build/xenia boot "$@" build/pvguest/pvguest demo

@@ -23,7 +23,9 @@ fail() {
     echo "iso: FAIL: $1"
     if [ -s "$2" ]; then
         echo "iso: last lines of $2:"
-        tail -n 25 "$2" | sed 's/^/    /'
+        # GRUB clears the screen: keep its escape sequences off ours.
+        tail -n 25 "$2" | tr -d '\r' |
+            sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/    /'
     fi
     echo "iso: 0 passed, 1 failed"
     exit 1

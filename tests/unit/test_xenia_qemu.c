@@ -12,12 +12,8 @@
 static const struct {
     const char *in, *out;
 } comma_cases[] = {
-    {"", ""},
-    {"abc", "abc"},
-    {",", ",,"},
-    {"a,b", "a,,b"},
-    {",,", ",,,,"},
-    {"k x,y,", "k x,,y,,"},
+    {"", ""},        {"abc", "abc"}, {",", ",,"},
+    {"a,b", "a,,b"}, {",,", ",,,,"}, {"k x,y,", "k x,,y,,"},
 };
 
 START_TEST(test_escape_commas)
@@ -58,8 +54,21 @@ END_TEST
 /* ---- the QEMU command line --------------------------------------------- */
 
 static const char *const fixed_head[] = {
-    "qemu", "-M", "pc", "-m", NULL /* memory */, "-smp", "1", "-display",
-    "none", "-monitor", "none", "-no-reboot", "-serial", "stdio", "-device",
+    "qemu",
+    "-M",
+    "pc",
+    "-m",
+    NULL /* memory */,
+    "-smp",
+    "1",
+    "-display",
+    "none",
+    "-monitor",
+    "none",
+    "-no-reboot",
+    "-serial",
+    "stdio",
+    "-device",
     "isa-debug-exit,iobase=0xf4,iosize=0x04",
 };
 #define HEAD_LEN (sizeof(fixed_head) / sizeof(fixed_head[0]))
@@ -70,28 +79,86 @@ static const struct {
     const char *memory, *accel, *cpu, *append, *initrd;
     const char *extra[3];
 } cmd_cases[] = {
-    {{"k"}, true, "512", "kvm", "KVMCPU", "console=com1 loglvl=info", "k",
+    {{"k"},
+     true,
+     "512",
+     "kvm",
+     "KVMCPU",
+     "console=com1 loglvl=info",
+     "k",
      {NULL}},
-    {{"k"}, false, "512", "tcg", "max", "console=com1 loglvl=info", "k",
+    {{"k"},
+     false,
+     "512",
+     "tcg",
+     "max",
+     "console=com1 loglvl=info",
+     "k",
      {NULL}},
-    {{"--tcg", "k"}, true, "512", "tcg", "max", "console=com1 loglvl=info",
-     "k", {NULL}},
-    {{"--cpu", "EPYC", "k"}, true, "512", "kvm", "EPYC",
-     "console=com1 loglvl=info", "k", {NULL}},
-    {{"--cpu", "EPYC", "--tcg", "k"}, true, "512", "tcg", "EPYC",
-     "console=com1 loglvl=info", "k", {NULL}},
-    {{"--memory", "2048", "k", "demo"}, true, "2048", "kvm", "KVMCPU",
-     "console=com1 loglvl=info", "k demo", {NULL}},
+    {{"--tcg", "k"},
+     true,
+     "512",
+     "tcg",
+     "max",
+     "console=com1 loglvl=info",
+     "k",
+     {NULL}},
+    {{"--cpu", "EPYC", "k"},
+     true,
+     "512",
+     "kvm",
+     "EPYC",
+     "console=com1 loglvl=info",
+     "k",
+     {NULL}},
+    {{"--cpu", "EPYC", "--tcg", "k"},
+     true,
+     "512",
+     "tcg",
+     "EPYC",
+     "console=com1 loglvl=info",
+     "k",
+     {NULL}},
+    {{"--memory", "2048", "k", "demo"},
+     true,
+     "2048",
+     "kvm",
+     "KVMCPU",
+     "console=com1 loglvl=info",
+     "k demo",
+     {NULL}},
     /* -append is not split at commas; -initrd items are */
-    {{"--hv-args", "a,b dom0_mem=1", "k", "x,y"}, true, "512", "kvm",
-     "KVMCPU", "console=com1 loglvl=info a,b dom0_mem=1", "k x,,y", {NULL}},
-    {{"--hv-args", "", "k", ""}, true, "512", "kvm", "KVMCPU",
-     "console=com1 loglvl=info", "k", {NULL}},
-    {{"k", "role=dom0", "--module", "m1", "--module", "m,2,a b,c"}, true,
-     "512", "kvm", "KVMCPU", "console=com1 loglvl=info",
-     "k role=dom0,m1,m 2,,a b,,c", {NULL}},
+    {{"--hv-args", "a,b dom0_mem=1", "k", "x,y"},
+     true,
+     "512",
+     "kvm",
+     "KVMCPU",
+     "console=com1 loglvl=info a,b dom0_mem=1",
+     "k x,,y",
+     {NULL}},
+    {{"--hv-args", "", "k", ""},
+     true,
+     "512",
+     "kvm",
+     "KVMCPU",
+     "console=com1 loglvl=info",
+     "k",
+     {NULL}},
+    {{"k", "role=dom0", "--module", "m1", "--module", "m,2,a b,c"},
+     true,
+     "512",
+     "kvm",
+     "KVMCPU",
+     "console=com1 loglvl=info",
+     "k role=dom0,m1,m 2,,a b,,c",
+     {NULL}},
     {{"k", "--qemu-arg", "-s", "--qemu-arg", "-d", "--qemu-arg", "int,cpu"},
-     true, "512", "kvm", "KVMCPU", "console=com1 loglvl=info", "k",
+     true,
+     "512",
+     "kvm",
+     "KVMCPU",
+     "console=com1 loglvl=info",
+     "k",
      {"-s", "-d", "int,cpu"}},
 };
 
@@ -104,7 +171,7 @@ START_TEST(test_qemu_cmd)
         .kvm_cpu = "KVMCPU",
     };
     const char *tail[] = {
-        "-accel", cmd_cases[_i].accel, "-cpu", cmd_cases[_i].cpu,
+        "-accel",  cmd_cases[_i].accel,      "-cpu",    cmd_cases[_i].cpu,
         "-kernel", "build/hypervisor/xenia", "-append", cmd_cases[_i].append,
         "-initrd", cmd_cases[_i].initrd,
     };
@@ -116,8 +183,9 @@ START_TEST(test_qemu_cmd)
         nwords++;
     while (nextra < 3 && cmd_cases[_i].extra[nextra])
         nextra++;
-    ck_assert_int_eq(boot_args_parse(&args, (int)nwords,
-                                     (char *const *)cmd_cases[_i].words), 0);
+    ck_assert_int_eq(
+        boot_args_parse(&args, (int)nwords, (char *const *)cmd_cases[_i].words),
+        0);
     ck_assert_int_eq(qemu_cmd_build(&cmd, &args, &host), 0);
     ck_assert_uint_eq(cmd.argc, HEAD_LEN + 10 + nextra);
     ck_assert_ptr_null(cmd.argv[cmd.argc]);
@@ -183,16 +251,14 @@ static const struct {
 START_TEST(test_exit_status)
 {
     char reason[256];
-    int status = boot_exit_status(&exit_cases[_i].end, reason,
-                                  sizeof(reason));
+    int status = boot_exit_status(&exit_cases[_i].end, reason, sizeof(reason));
 
     ck_assert_int_eq(status, exit_cases[_i].status);
     if (!*exit_cases[_i].reason)
         ck_assert_str_eq(reason, "");
     else
         ck_assert_msg(strstr(reason, exit_cases[_i].reason),
-                      "reason '%s' lacks '%s'", reason,
-                      exit_cases[_i].reason);
+                      "reason '%s' lacks '%s'", reason, exit_cases[_i].reason);
 }
 END_TEST
 
@@ -207,7 +273,7 @@ START_TEST(test_stderr_fatal)
 }
 END_TEST
 
-#define LOOP(tc, fn, table) \
+#define LOOP(tc, fn, table)                                                    \
     tcase_add_loop_test(tc, fn, 0, sizeof(table) / sizeof((table)[0]))
 
 static Suite *xenia_qemu_suite(void)

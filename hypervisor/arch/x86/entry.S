@@ -145,9 +145,15 @@ return_to_guest:
         sysretq
         EXTABLE .Liret_guest, guest_iret_fault
 
-/* An iretq to the guest faulted: the frame it used is corrupt. */
+/*
+ * An iretq to the guest faulted.  The #GP frame, pushed just below the
+ * iret frame, overwrote the saved general registers; the fixup returned
+ * here with the guest's registers live again, so save them once more.
+ */
 guest_iret_fault:
-        leaq    CPU0_INFO + CPUINFO_guest_regs(%rip), %rsp
+        leaq    CPU0_INFO + CPUINFO_guest_regs + REGS_error_code(%rip), %rsp
+        movq    $0, (%rsp)
+        SAVE_ALL
         mov     %rsp, %rdi
         call    guest_bad_frame
         jmp     return_to_guest

@@ -21,6 +21,7 @@ void construct_dom0(const struct boot_module *kmod, const struct boot_module *in
 void start_dom0(void) __attribute__((noreturn));
 
 static struct boot_info boot_info;
+static bool cmdline_has_image_name;   /* the loader put our path first */
 
 /* Hypervisor command-line options. */
 static char opt_console[64] = "com1";
@@ -60,9 +61,10 @@ static void parse_cmdline(void)
     const char *image, *rest;
     char err[128];
 
-    /* Loaders put the hypervisor's own path first, as for any kernel. */
-    cmdline_first_word(boot_info.cmdline, &image, &rest);
-    memmove(boot_info.cmdline, rest, strlen(rest) + 1);
+    if (cmdline_has_image_name) {
+        cmdline_first_word(boot_info.cmdline, &image, &rest);
+        memmove(boot_info.cmdline, rest, strlen(rest) + 1);
+    }
     if (cmdline_parse(boot_info.cmdline, params, ARRAY_SIZE(params),
                       unknown_option, NULL, err, sizeof(err)))
         log_err("command line: %s", err);
@@ -86,6 +88,10 @@ static void read_multiboot(uint32_t mbi_pa)
 
     if (mbi->flags & MBI_CMDLINE)
         copy_string(boot_info.cmdline, mbi->cmdline);
+    /* As Xen: GRUB 2 leaves the image path out of the command line, other
+     * multiboot loaders (QEMU, GRUB legacy) put it first. */
+    cmdline_has_image_name = !((mbi->flags & MBI_LOADERNAME) &&
+                               !strncmp(maddr_to_virt(mbi->boot_loader_name), "GRUB 2", 6));
     if (mbi->flags & MBI_MODULES) {
         const struct mb_module *m = maddr_to_virt(mbi->mods_addr);
 

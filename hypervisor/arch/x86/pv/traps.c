@@ -263,12 +263,46 @@ int guest_return_work(struct cpu_regs *regs)
            is_canonical(regs->rip);
 }
 
-/* iretq to the guest faulted: the frame it asked for cannot be loaded. */
+/*
+ * iretq to the guest faulted: the selectors it asked for cannot be loaded.
+ * As Xen does when reloading guest segments fails, hand the guest its
+ * failsafe callback with the frame it wanted (RCX, R11, DS, ES, FS, GS,
+ * RIP, CS|mask<<32, RFLAGS, RSP, SS, low to high) on its kernel stack;
+ * without a failsafe callback the domain has nothing left to run.
+ */
 void guest_bad_frame(struct cpu_regs *regs)
 {
-    (void)regs;
-    domain_crash(current->domain, "return to an invalid guest frame");
-    arch_domain_shutdown(current->domain);
+    struct vcpu *v = current;
+    uint8_t mask = v->vcpu_info->evtchn_upcall_mask;
+    uint64_t frame[11], sp;
+
+    if (!v->failsafe_callback || !v->kernel_mode) {
+        domain_crash(v->domain, "return to an invalid guest frame");
+        arch_domain_shutdown(v->domain);
+        return;
+    }
+    frame[0] = regs->rcx;
+    frame[1] = regs->r11;
+    frame[2] = frame[3] = frame[4] = frame[5] = 0;   /* null DS/ES/FS/GS */
+    frame[6] = regs->rip;
+    frame[7] = (regs->cs & 0xffff) | ((uint64_t)mask << 32);
+    frame[8] = (regs->rflags & ~X86_EFLAGS_IF) | (mask ? 0 : X86_EFLAGS_IF);
+    frame[9] = regs->rsp;
+    frame[10] = regs->ss & 0xffff;
+    sp = (regs->rsp & ~15UL) - sizeof(frame);
+    if (copy_to_guest(sp, frame, sizeof(frame))) {
+        domain_crash(v->domain, "cannot write a failsafe frame on the guest stack");
+        arch_domain_shutdown(v->domain);
+        return;
+    }
+    if (v->failsafe_masks)
+        v->vcpu_info->evtchn_upcall_mask = 1;
+    regs->rip = v->failsafe_callback;
+    regs->cs = GUEST_CS64;
+    regs->ss = GUEST_DS;
+    regs->rsp = sp;
+    regs->rflags = X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    regs->entry_vector = 0;
 }
 
 /*

@@ -9,6 +9,7 @@
 #define MBI_CMDLINE   (1u << 2)
 #define MBI_MODULES   (1u << 3)
 #define MBI_MEMMAP    (1u << 6)
+#define MBI_LOADERNAME (1u << 9)
 
 struct mb_info {
     uint32_t flags;
@@ -18,6 +19,9 @@ struct mb_info {
     uint32_t mods_count, mods_addr;
     uint32_t syms[4];
     uint32_t mmap_length, mmap_addr;
+    uint32_t drives_length, drives_addr;
+    uint32_t config_table;
+    uint32_t boot_loader_name;
 } __attribute__((packed));
 
 struct mb_module {
