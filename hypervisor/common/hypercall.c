@@ -7,6 +7,7 @@
 
 static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(set_trap_table, do_set_trap_table, 0),
+    HC(mmu_update, do_mmu_update, 0),
     HC(set_gdt, do_set_gdt, 0),
     HC(stack_switch, do_stack_switch, 0),
     HC(set_callbacks, do_set_callbacks, 0),

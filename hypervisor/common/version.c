@@ -23,6 +23,7 @@ static uint32_t features_submap(const struct domain *d, unsigned int idx)
 
     if (idx != 0)
         return 0;
+    map |= 1u << XENFEAT_mmu_pt_update_preserve_ad;
     if (d->is_privileged)
         map |= 1u << XENFEAT_dom0;
     return map;

@@ -11,11 +11,11 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-# pvguest tests for features later issues bring (mmu_update and PTWR:
-# the PV MMU issue; event channels, timers: the event-channel issue; grant
-# tables: the driver issues), hlt (Xen bounces #GP, Xenia blocks), and
+# pvguest tests for features later issues bring (event channels, timers:
+# the event-channel issue; grant tables and the feature bit that goes with
+# them: the driver issues), hlt (Xen bounces #GP, Xenia blocks), and
 # int-n permission checks that QEMU TCG's #GP error code breaks.
-SKIPS="xen_version.get_features,,vcpu_op.timers,,vcpu_op.register_vcpu_info,,mmu_update.,,ptwr.,,user.int80_direct,,evtchn.,,event.,,grant_table.,,emul.hlt"
+SKIPS="xen_version.get_features,,vcpu_op.timers,,vcpu_op.register_vcpu_info,,user.int80_direct,,evtchn.,,event.,,grant_table.,,emul.hlt"
 
 pass=0
 fail=0

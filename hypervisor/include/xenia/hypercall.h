@@ -64,6 +64,8 @@ long do_set_debugreg(unsigned long, unsigned long, unsigned long,
                      unsigned long, unsigned long);
 long do_get_debugreg(unsigned long, unsigned long, unsigned long,
                      unsigned long, unsigned long);
+long do_mmu_update(unsigned long, unsigned long, unsigned long, unsigned long,
+                   unsigned long);
 long do_mmuext_op(unsigned long, unsigned long, unsigned long, unsigned long,
                   unsigned long);
 long do_update_va_mapping(unsigned long, unsigned long, unsigned long,

@@ -43,6 +43,7 @@ static void xen_leaves(uint32_t leaf, uint32_t res[4])
     case 2:
         res[0] = 1;                  /* hypercall pages */
         res[1] = 0x40000000;         /* hypercall-page MSR */
+        res[2] = XEN_CPUID_FEAT1_MMU_PT_UPDATE_PRESERVE_AD;
         break;
     case 5:
         cpuid_count(0x80000008, 0, &a, &b, &c, &d);

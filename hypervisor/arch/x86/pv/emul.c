@@ -16,15 +16,6 @@ struct insn {
     uint8_t rex;
 };
 
-static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
-{
-    uint64_t *map[16] = {
-        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
-        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
-    };
-    return map[n & 15];
-}
-
 /* The guest's CPL for I/O checks: kernel counts as 1 (0 with architectural_iopl). */
 static unsigned int guest_cpl(const struct vcpu *v)
 {
@@ -252,19 +243,19 @@ static bool emulate_0f(struct vcpu *v, struct cpu_regs *r, struct insn *in)
         if (op == 0x20) {
             val = cr_read(v, reg, &ok);
             if (ok)
-                *gpr(r, rm) = val;
+                *regs_gpr(r, rm) = val;
             return ok;
         }
-        return cr_write(v, reg, *gpr(r, rm));
+        return cr_write(v, reg, *regs_gpr(r, rm));
     case 0x21: /* mov %drN, reg */
     case 0x23: /* mov reg, %drN */
         if ((modrm >> 6) != 3 || reg > 7 || reg == 4 || reg == 5)
             return false;
         in->len += 3;
         if (op == 0x21)
-            *gpr(r, rm) = v->debugreg[reg];
+            *regs_gpr(r, rm) = v->debugreg[reg];
         else
-            return do_set_debugreg(reg, *gpr(r, rm), 0, 0, 0) == 0;
+            return do_set_debugreg(reg, *regs_gpr(r, rm), 0, 0, 0) == 0;
         return true;
     }
     return false;

@@ -8,6 +8,7 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/setup.h>
+#include "mm.h"
 
 /*
  * Guest page tables are guest frames typed L1..L4 (xenia/mm.h).  Taking an
@@ -36,7 +37,7 @@ extern pte_t boot_l4[PT_ENTRIES];
                     _PAGE_DIRTY | _PAGE_AVAIL | _PAGE_NX | PTE_ADDR_MASK |   \
                     (0x7fUL << 52))
 
-static bool is_hv_l4_slot(unsigned int i)
+bool is_hv_l4_slot(unsigned int i)
 {
     return i >= HV_L4_FIRST && i <= HV_L4_LAST;
 }
@@ -55,7 +56,7 @@ pte_t pv_adjust_l1e(pte_t e)
     return e & ~_PAGE_GLOBAL;   /* no global pages: we do not enable PGE */
 }
 
-static int get_page_from_l1e(pte_t e, struct domain *d)
+int get_page_from_l1e(pte_t e, struct domain *d)
 {
     unsigned long mfn = pte_mfn(e);
     struct page_info *pg;
@@ -80,7 +81,7 @@ static int get_page_from_l1e(pte_t e, struct domain *d)
     return 0;
 }
 
-static void put_page_from_l1e(pte_t e)
+void put_page_from_l1e(pte_t e)
 {
     unsigned long mfn = pte_mfn(e);
 
@@ -93,7 +94,7 @@ static void put_page_from_l1e(pte_t e)
 }
 
 /* An entry of an Ln table (n >= 2) pointing at an L(n-1), or linear. */
-static int get_page_from_lne(pte_t e, unsigned int level, struct domain *d,
+int get_page_from_lne(pte_t e, unsigned int level, struct domain *d,
                              unsigned long self_mfn)
 {
     struct page_info *pg;
@@ -113,7 +114,7 @@ static int get_page_from_lne(pte_t e, unsigned int level, struct domain *d,
     return get_page_and_type(pg, d->domain_id, level) ? 0 : -XEN_EINVAL;
 }
 
-static void put_page_from_lne(pte_t e)
+void put_page_from_lne(pte_t e)
 {
     if (e & _PAGE_PRESENT)
         put_page_and_type(mfn_to_page(pte_mfn(e)));
@@ -182,6 +183,17 @@ static void pt_devalidate(struct page_info *pg, unsigned int type, void *ctx)
     }
 }
 
+bool pv_flush_pending;
+
+/* Called before returning to the guest after page-table changes. */
+void pv_flush_if_pending(void)
+{
+    if (pv_flush_pending) {
+        pv_flush_pending = false;
+        flush_tlb_local();
+    }
+}
+
 static const struct pgt_ops pv_pgt_ops = {
     .validate = pt_validate,
     .devalidate = pt_devalidate,
@@ -204,11 +216,17 @@ int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e)
         return rc;
     *slot = nl1e;
     put_page_from_l1e(ol1e);
+    /* The old mapping's references are gone: no TLB may keep using it
+     * (it could be the last writable mapping of a future page table). */
+    if ((ol1e & _PAGE_PRESENT) &&
+        (!(nl1e & _PAGE_PRESENT) || pte_mfn(ol1e) != pte_mfn(nl1e) ||
+         ((ol1e & _PAGE_RW) && !(nl1e & _PAGE_RW))))
+        pv_flush_pending = true;
     return 0;
 }
 
 /* Find the L1 slot mapping va in the vCPU's kernel tables, or NULL. */
-static pte_t *guest_l1_slot(struct vcpu *v, unsigned long va)
+pte_t *guest_l1_slot(struct vcpu *v, unsigned long va)
 {
     pte_t e = pte_make(v->guest_table, _PAGE_PRESENT);
     unsigned int level, shift[] = { 0, L1_SHIFT, L2_SHIFT, L3_SHIFT, L4_SHIFT };
@@ -216,12 +234,15 @@ static pte_t *guest_l1_slot(struct vcpu *v, unsigned long va)
     if (is_hv_l4_slot(l4_index(va)) || !is_canonical(va))
         return NULL;
     for (level = 4; level >= 1; level--) {
-        pte_t *t = mfn_to_virt(pte_mfn(e));
-        struct page_info *pg = mfn_to_page(pte_mfn(e));
+        pte_t *t;
+        struct page_info *pg;
 
         if (!(e & _PAGE_PRESENT) || (level < 4 && (e & _PAGE_PSE)) ||
-            !mfn_valid(pte_mfn(e)) || pg->owner != v->domain->domain_id ||
-            pg->type != level || !pg->type_count)
+            !mfn_valid(pte_mfn(e)))
+            return NULL;
+        t = mfn_to_virt(pte_mfn(e));
+        pg = mfn_to_page(pte_mfn(e));
+        if (pg->owner != v->domain->domain_id || pg->type != level || !pg->type_count)
             return NULL;
         if (level == 1)
             return &t[(va >> shift[1]) & 511];
@@ -259,6 +280,7 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
     if (rc)
         return rc;
     flush_by_flags(flags, va);
+    pv_flush_if_pending();
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/traps.h>
+#include "mm.h"
 
 extern bool opt_sysret;
 
@@ -125,6 +126,10 @@ static void pv_page_fault(struct vcpu *v, struct cpu_regs *regs)
 {
     unsigned long cr2 = read_cr2();
     uint32_t ec = regs->error_code;
+
+    /* A write to a present, read-only page: maybe the guest's own L1. */
+    if ((ec & 0x1b) == 0x3 && pv_ptwr_emulate(v, regs, cr2))
+        return;
 
     /* The CPU saw ring 3; the guest wants to know whether its user faulted. */
     if (v->kernel_mode)
@@ -258,6 +263,7 @@ int guest_return_work(struct cpu_regs *regs)
     }
     if (domain_is_dead(v->domain))
         arch_domain_shutdown(v->domain);
+    pv_flush_if_pending();
     return opt_sysret && regs->entry_vector == ENTRY_SYSCALL && v->kernel_mode &&
            regs->cs == GUEST_CS64 && regs->ss == GUEST_DS &&
            is_canonical(regs->rip);

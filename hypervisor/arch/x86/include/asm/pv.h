@@ -6,6 +6,16 @@
 #include <xenia/sched.h>
 #include <asm/processor.h>
 
+/* General register n (0 = RAX ... 15 = R15, instruction-encoding order). */
+static inline uint64_t *regs_gpr(struct cpu_regs *r, unsigned int n)
+{
+    uint64_t *map[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+    return map[n & 15];
+}
+
 void pv_toggle_guest_mode(struct vcpu *v);
 /* Queue a bounce of vector to the guest's trap table entry (crash if none). */
 void pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
@@ -37,5 +47,7 @@ int pv_validate_descriptor_page(const void *page);
 #include <asm/page.h>
 pte_t pv_adjust_l1e(pte_t e);
 int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e);
+/* #PF on a write to the guest's own read-only L1 table: emulate it. */
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *regs, unsigned long cr2);
 
 #endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Internals shared by the PV MMU files (validation, mmu_update, PTWR). */
+#ifndef PV_MM_H
+#define PV_MM_H
+
+#include <xenia/sched.h>
+#include <asm/page.h>
+
+bool is_hv_l4_slot(unsigned int i);
+int get_page_from_l1e(pte_t e, struct domain *d);
+void put_page_from_l1e(pte_t e);
+int get_page_from_lne(pte_t e, unsigned int level, struct domain *d,
+                      unsigned long self_mfn);
+void put_page_from_lne(pte_t e);
+pte_t *guest_l1_slot(struct vcpu *v, unsigned long va);
+
+/* A mapping was removed or downgraded: flush before the guest runs. */
+extern bool pv_flush_pending;
+void pv_flush_if_pending(void);
+
+#endif

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HYPERVISOR_mmu_update: checked writes into page tables, and M2P updates. */
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/mm.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/setup.h>
+#include "mm.h"
+
+#define AD_BITS (_PAGE_ACCESSED | _PAGE_DIRTY)
+
+/*
+ * Replace entry slot (index idx) of an Ln table, n >= 2: validate the new
+ * entry (taking its references) before dropping the old one's, so that a
+ * failure leaves the table untouched.
+ */
+static int mod_lne_entry(struct domain *d, unsigned long table_mfn,
+                         unsigned int level, unsigned int idx, pte_t ne)
+{
+    pte_t *slot = (pte_t *)mfn_to_virt(table_mfn) + idx;
+    pte_t oe = *slot;
+    int rc;
+
+    if (level == 4 && is_hv_l4_slot(idx))
+        return -XEN_EINVAL;
+    if (ne & _PAGE_PRESENT)
+        ne |= _PAGE_USER;
+    rc = get_page_from_lne(ne, level, d, table_mfn);
+    if (rc)
+        return rc;
+    *slot = ne;
+    put_page_from_lne(oe);
+    /* Upper-level changes take effect for every VA below them. */
+    pv_flush_pending = true;
+    return 0;
+}
+
+/* One MMU_NORMAL_PT_UPDATE / PRESERVE_AD request on the caller's frame. */
+static int pt_update(struct domain *d, uint64_t maddr, pte_t val, bool preserve_ad)
+{
+    unsigned long mfn = maddr >> PAGE_SHIFT;
+    unsigned int idx = (maddr & (PAGE_SIZE - 1)) / sizeof(pte_t);
+    struct page_info *pg;
+    pte_t *slot;
+    int rc;
+
+    if ((maddr & 7) || !mfn_valid(mfn))
+        return -XEN_EINVAL;
+    pg = mfn_to_page(mfn);
+    if (!get_page(pg, d->domain_id))
+        return -XEN_EINVAL;
+    slot = (pte_t *)mfn_to_virt(mfn) + idx;
+    if (preserve_ad)
+        val |= *slot & AD_BITS;
+
+    if (pg->type_count && pg->type >= PGT_l1_page_table &&
+        pg->type <= PGT_l4_page_table && (pg->flags & PGF_validated)) {
+        if (pg->type == PGT_l1_page_table)
+            rc = pv_mod_l1_entry(d, slot, val);
+        else
+            rc = mod_lne_entry(d, mfn, pg->type, idx, val);
+    } else if (get_page_type(pg, PGT_writable_page) == 0) {
+        /* Not a live page table: an ordinary write. */
+        *slot = val;
+        put_page_type(pg);
+        rc = 0;
+    } else {
+        rc = -XEN_EINVAL;   /* a descriptor page */
+    }
+    put_page(pg);
+    return rc;
+}
+
+static int machphys_update(struct domain *d, uint64_t maddr, uint64_t pfn)
+{
+    unsigned long mfn = maddr >> PAGE_SHIFT;
+
+    if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d->domain_id)
+        return -XEN_EINVAL;
+    machine_to_phys[mfn] = pfn;
+    return 0;
+}
+
+long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
+                   unsigned long foreigndom, unsigned long a5)
+{
+    struct domain *d = current_vcpu()->domain;
+    unsigned int done = 0;
+    domid_t fd = foreigndom & 0xffff, pfd = foreigndom >> 16;
+    long rc = 0;
+
+    (void)a5;
+    /* Foreign page-table or data owners need the domain-control issue. */
+    if ((fd != DOMID_SELF && fd != d->domain_id) || (pfd && pfd - 1 != d->domain_id))
+        return d->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    count &= ~(1UL << 31);   /* MMU_UPDATE_PREEMPTED */
+    for (; done < count; done++) {
+        struct mmu_update req;
+
+        if (copy_from_guest(&req, reqs + (unsigned long)done * sizeof(req), sizeof(req))) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        switch (req.ptr & 3) {
+        case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_NO_TRANSLATE:
+            rc = pt_update(d, req.ptr & ~3ULL, req.val, false);
+            break;
+        case MMU_PT_UPDATE_PRESERVE_AD:
+            rc = pt_update(d, req.ptr & ~3ULL, req.val, true);
+            break;
+        case MMU_MACHPHYS_UPDATE:
+            rc = machphys_update(d, req.ptr & ~3ULL, req.val);
+            break;
+        }
+        if (rc)
+            break;
+    }
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -XEN_EFAULT;
+    return rc;
+}
