@@ -51,6 +51,7 @@ extern const struct pvg_test tests_mm[];
 extern const struct pvg_test tests_user[];
 extern const struct pvg_test tests_event[];
 extern const struct pvg_test tests_gnttab[];
+extern const struct pvg_test tests_memory[];
 extern const struct pvg_test tests_late[];
 extern const struct pvg_test tests_event_blocking[];
 extern const struct pvg_test tests_emul_blocking[];

@@ -28,6 +28,7 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(sched_op, do_sched_op, 0),
     HC(physdev_op, do_physdev_op, 0),
     HC(callback_op, do_callback_op, 0),
+    HC(xenia_debug_op, do_xenia_debug_op, HCF_PRIV),
 };
 
 const struct hypercall_desc *hypercall_lookup(unsigned int nr)

@@ -228,6 +228,11 @@ int get_page_type(struct page_info *pg, unsigned int type)
         return -XEN_EBUSY;
     if (pg->type_count && pg->type != type)
         return -XEN_EBUSY;
+    /* Held but not validated: its validator is running further up this
+     * call chain (a cycle through same-level linear entries).  A reference
+     * now would be lost when the hold is dropped below. */
+    if (pg->type_count && !(pg->flags & PGF_validated))
+        return -XEN_EBUSY;
     if (pg->type_count == 0 && (pg->type != type || !(pg->flags & PGF_validated))) {
         pg->flags &= ~PGF_validated;
         if (pgt_is_table(type) && pgt_ops && pgt_ops->validate) {

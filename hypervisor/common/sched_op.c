@@ -139,6 +139,10 @@ long do_memory_op(unsigned long cmd, unsigned long arg, unsigned long a3,
             return (long)d->max_pages;
         return (long)d->tot_pages - 1;
     }
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return arch_memory_reservation(op, cmd, arg);
     default:
         return arch_memory_op(op, arg);
     }

@@ -310,7 +310,7 @@ static unsigned long dom0_pages(uint64_t dom0_mem)
 
 /* Parse, lay out, fill and type dom0's memory, ready to run. */
 void construct_dom0(const struct boot_module *kmod, const struct boot_module *initrd,
-                    uint64_t dom0_mem)
+                    uint64_t dom0_mem, uint64_t dom0_max)
 {
     static struct pv_image img;
     struct pv_layout l;
@@ -352,7 +352,9 @@ void construct_dom0(const struct boot_module *kmod, const struct boot_module *in
         if (opt_bootscrub)
             memset(mfn_to_virt(c.first_mfn + i), 0, PAGE_SIZE);
     }
-    dom0->tot_pages = dom0->max_pages = in.nr_pages;
+    dom0->tot_pages = in.nr_pages;
+    /* dom0_mem=max:X lets dom0 balloon up to X; the default is no growth. */
+    dom0->max_pages = MAX((unsigned long)(dom0_max >> PAGE_SHIFT), (unsigned long)in.nr_pages);
     shared_info_init(dom0);
     ioports_init(dom0);
 

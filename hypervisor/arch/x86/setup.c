@@ -17,7 +17,7 @@ void serial_init(void);
 void apic_init(void);
 void start_xenia(uint32_t mbi_pa);
 void construct_dom0(const struct boot_module *kmod, const struct boot_module *initrd,
-                    uint64_t dom0_mem);
+                    uint64_t dom0_mem, uint64_t dom0_max);
 void start_dom0(void) __attribute__((noreturn));
 
 static struct boot_info boot_info;
@@ -137,7 +137,9 @@ void start_xenia(uint32_t mbi_pa)
     if (boot_info.nr_modules == 0)
         panic("no dom0 kernel: give it as the first multiboot module");
     initrd = boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL;
-    construct_dom0(&boot_info.modules[0], initrd, opt_dom0_mem.has_amount ? opt_dom0_mem.amount : 0);
+    construct_dom0(&boot_info.modules[0], initrd,
+                   opt_dom0_mem.has_amount ? opt_dom0_mem.amount : 0,
+                   opt_dom0_mem.has_max ? opt_dom0_mem.max : 0);
     printk("Starting dom0");
     start_dom0();
 }

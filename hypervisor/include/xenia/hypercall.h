@@ -25,6 +25,13 @@ const struct hypercall_desc *hypercall_lookup(unsigned int nr);
 /* Run hypercall nr for the current vCPU; -ENOSYS / -EPERM as Xen. */
 long hypercall_dispatch(unsigned int nr, const unsigned long args[5]);
 
+/* Xenia's own test hypercall (common/debug_op.c), in Xen's unused arch_7 slot. */
+#define __HYPERVISOR_xenia_debug_op __HYPERVISOR_arch_7
+#define XENIA_DEBUG_PAGE_INFO   0
+#define XENIA_DEBUG_FREE_FRAMES 1
+long do_xenia_debug_op(unsigned long cmd, unsigned long arg, unsigned long,
+                       unsigned long, unsigned long);
+
 /* Handlers (common). */
 long do_console_io(unsigned long cmd, unsigned long count, unsigned long buf,
                    unsigned long, unsigned long);
@@ -79,6 +86,7 @@ void arch_vcpu_block(struct vcpu *v);
 void arch_vcpu_runstate_update(struct vcpu *v);
 uint64_t arch_now_ns(void);
 long arch_memory_op(unsigned int cmd, unsigned long arg);
+long arch_memory_reservation(unsigned int op, unsigned long cmd, unsigned long arg);
 int arch_vcpu_register_info(struct vcpu *v, unsigned long mfn,
                             unsigned int offset);
 void arch_console_read_input(char *buf, size_t len, size_t *got);

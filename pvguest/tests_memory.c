@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pvguest: memory reservation tests: balloon a frame out and back in. */
+#include "tests.h"
+#include "hypercall.h"
+
+static const unsigned long *m2p_ro = (const unsigned long *)MACH2PHYS_VIRT_START;
+
+/* A pfn at the top of our memory: never mapped by the boot layout. */
+static unsigned long spare_pfn(void)
+{
+    return pvg_si->nr_pages - 1;
+}
+
+static long reservation(unsigned int cmd, xen_pfn_t *frames, unsigned long nr,
+                        unsigned int order, domid_t domid)
+{
+    struct xen_memory_reservation r = {
+        .nr_extents = nr, .extent_order = order, .domid = domid,
+    };
+
+    set_xen_guest_handle(r.extent_start, frames);
+    return HYPERVISOR_memory_op(cmd, &r);
+}
+
+static long current_pages(void)
+{
+    domid_t self = DOMID_SELF;
+
+    return HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+}
+
+/* decrease_reservation then populate_physmap: counts, M2P and p2m agree. */
+static enum test_result t_balloon_round_trip(void)
+{
+    unsigned long *p2m = (unsigned long *)pvg_si->mfn_list;
+    unsigned long pfn = spare_pfn(), old_mfn = p2m[pfn];
+    long before = current_pages();
+    xen_pfn_t frame = old_mfn;
+
+    CHECK_EQ(m2p_ro[old_mfn], pfn);
+    CHECK_EQ(reservation(XENMEM_decrease_reservation, &frame, 1, 0, DOMID_SELF), 1);
+    CHECK_EQ(current_pages(), before - 1);
+    CHECK(m2p_ro[old_mfn] != pfn);
+
+    frame = pfn;
+    CHECK_EQ(reservation(XENMEM_populate_physmap, &frame, 1, 0, DOMID_SELF), 1);
+    CHECK_EQ(current_pages(), before);
+    CHECK_EQ(m2p_ro[frame], pfn);
+    p2m[pfn] = frame;
+    return T_PASS;
+}
+
+/* Giving back a frame that is not ours completes nothing. */
+static enum test_result t_decrease_foreign_frame(void)
+{
+    xen_pfn_t frame = 0;    /* machine frame 0: never a guest's */
+    long before = current_pages();
+
+    CHECK_EQ(reservation(XENMEM_decrease_reservation, &frame, 1, 0, DOMID_SELF), 0);
+    CHECK_EQ(current_pages(), before);
+    return T_PASS;
+}
+
+static enum test_result t_reservation_errors(void)
+{
+    struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF };
+    xen_pfn_t frame = spare_pfn();
+
+    /* An unmapped extent list completes no extent (Xen returns 0). */
+    set_xen_guest_handle(r.extent_start, (xen_pfn_t *)0x1000);
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), 0);
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_populate_physmap, (void *)0x1000), 0);
+    /* A domain that does not exist: nothing done, no error (as Xen). */
+    CHECK_EQ(reservation(XENMEM_populate_physmap, &frame, 1, 0, 0x7ff0 - 1), 0);
+    return T_PASS;
+}
+
+const struct pvg_test tests_memory[] = {
+    { "memory.balloon_round_trip", t_balloon_round_trip },
+    { "memory.decrease_foreign_frame", t_decrease_foreign_frame },
+    { "memory.reservation_errors", t_reservation_errors },
+    { NULL, NULL },
+};
