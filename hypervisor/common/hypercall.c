@@ -18,6 +18,7 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(memory_op, do_memory_op, 0),
     HC(multicall, do_multicall, 0),
     HC(update_va_mapping, do_update_va_mapping, 0),
+    HC(update_va_mapping_otherdomain, do_update_va_mapping_otherdomain, 0),
     HC(xen_version, do_xen_version, 0),
     HC(console_io, do_console_io, 0),
     HC(vm_assist, do_vm_assist, 0),

@@ -394,6 +394,8 @@ void start_dom0(void)
     struct vcpu *v = dom0->vcpu[0];
 
     set_current(v);
+    time_update_wallclock(dom0);
+    time_update_vcpu(v);
     get_cpu_info()->guest_regs = v->user_regs;
     gdt_load_guest_frames(NULL, 0);
     wrmsr(MSR_FS_BASE, 0);

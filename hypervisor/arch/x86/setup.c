@@ -133,6 +133,7 @@ void start_xenia(uint32_t mbi_pa)
     desc_init();
     pv_mm_init();
     apic_init();
+    time_init();
 
     if (boot_info.nr_modules == 0)
         panic("no dom0 kernel: give it as the first multiboot module");

@@ -77,6 +77,8 @@ long do_mmuext_op(unsigned long, unsigned long, unsigned long, unsigned long,
                   unsigned long);
 long do_update_va_mapping(unsigned long, unsigned long, unsigned long,
                           unsigned long, unsigned long);
+long do_update_va_mapping_otherdomain(unsigned long, unsigned long, unsigned long,
+                                      unsigned long, unsigned long);
 long do_physdev_op(unsigned long, unsigned long, unsigned long,
                    unsigned long, unsigned long);
 

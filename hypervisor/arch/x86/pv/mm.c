@@ -47,6 +47,24 @@ static struct domain *page_owner_domain(struct page_info *pg)
     return dom0 && pg->owner == dom0->domain_id ? dom0 : NULL;
 }
 
+/*
+ * Frames outside RAM (MMIO): only a privileged domain may map them, never
+ * the local APIC or I/O APIC pages the hypervisor drives, and never above
+ * the CPU's physical address width (those bits would be reserved).
+ */
+static bool mmio_permitted(const struct domain *d, unsigned long mfn)
+{
+    static unsigned int phys_bits;
+    uint32_t a, b, c, dd;
+
+    if (!phys_bits) {
+        cpuid_count(0x80000008, 0, &a, &b, &c, &dd);
+        phys_bits = a & 0xff;
+    }
+    return d->is_privileged && mfn < (1UL << (phys_bits - PAGE_SHIFT)) &&
+           mfn != 0xfee00 && mfn != 0xfec00;
+}
+
 pte_t pv_adjust_l1e(pte_t e)
 {
     if (!(e & _PAGE_PRESENT))
@@ -67,10 +85,8 @@ int get_page_from_l1e(pte_t e, struct domain *d)
         return -XEN_EINVAL;
     if ((e & L1_CACHE) && !d->is_privileged)
         return -XEN_EPERM;
-    if (!mfn_valid(mfn)) {
-        /* MMIO and other non-RAM: only with I/O privilege. */
-        return d->is_privileged && mfn < max_page + (1UL << 20) ? 0 : -XEN_EPERM;
-    }
+    if (!mfn_valid(mfn))
+        return mmio_permitted(d, mfn) ? 0 : -XEN_EPERM;
     pg = mfn_to_page(mfn);
     if (!get_page(pg, d->domain_id))
         return -XEN_EINVAL;
@@ -261,6 +277,18 @@ static void flush_by_flags(unsigned long flags, unsigned long va)
         invlpg(va);
         break;
     }
+}
+
+/* The same with another page owner: for now only our own domain id. */
+long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
+                                      unsigned long flags, unsigned long domid,
+                                      unsigned long a5)
+{
+    struct domain *d = current_vcpu()->domain;
+
+    if (domid != DOMID_SELF && domid != d->domain_id)
+        return d->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    return do_update_va_mapping(va, val, flags, 0, a5);
 }
 
 long do_update_va_mapping(unsigned long va, unsigned long val,
@@ -485,5 +513,6 @@ int arch_vcpu_register_info(struct vcpu *v, unsigned long mfn, unsigned int offs
     new_info->evtchn_upcall_pending = 1;
     v->vcpu_info = new_info;
     v->vcpu_info_mfn = mfn;
+    time_update_vcpu(v);
     return 0;
 }

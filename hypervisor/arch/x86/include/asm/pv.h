@@ -43,6 +43,9 @@ extern struct domain *dom0;
 int pv_mmuext_one(struct vcpu *v, const mmuext_op_t *op);
 
 void pv_mm_init(void);
+void time_init(void);
+void time_update_vcpu(struct vcpu *v);
+void time_update_wallclock(struct domain *d);
 int pv_validate_descriptor_page(const void *page);
 #include <asm/page.h>
 pte_t pv_adjust_l1e(pte_t e);

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Guest time: pvclock parameters in vcpu_info and the wall clock in shared_info. */
+#include <xenia/console.h>
+#include <xenia/hypercall.h>
+#include <asm/processor.h>
+
+extern unsigned long tsc_khz;
+
+static uint64_t boot_wallclock;   /* seconds since the epoch at system time 0 */
+static uint32_t tsc_mul;
+static int8_t tsc_shift;
+
+static unsigned int cmos_read(unsigned int reg)
+{
+    outb((uint8_t)reg, 0x70);
+    return inb(0x71);
+}
+
+static unsigned int bcd(unsigned int v, bool binary)
+{
+    return binary ? v : (v & 0xf) + (v >> 4) * 10;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static uint64_t days_since_epoch(unsigned int y, unsigned int m, unsigned int d)
+{
+    static const unsigned int before[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243,
+                                           273, 304, 334 };
+    uint64_t days = (uint64_t)(y - 1970) * 365 + before[(m - 1) % 12] + d - 1;
+    unsigned int yy;
+
+    for (yy = 1970; yy < y; yy++)
+        days += (yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0;
+    if (m > 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        days++;
+    return days;
+}
+
+/* Read the RTC once at boot (waiting out an update in progress). */
+static uint64_t rtc_read_epoch(void)
+{
+    unsigned int sec, min, hour, day, mon, year, status;
+    bool binary;
+
+    while (cmos_read(0x0a) & 0x80)
+        cpu_relax();
+    status = cmos_read(0x0b);
+    binary = status & 0x04;
+    sec = bcd(cmos_read(0x00), binary);
+    min = bcd(cmos_read(0x02), binary);
+    hour = bcd(cmos_read(0x04) & 0x7f, binary);
+    day = bcd(cmos_read(0x07), binary);
+    mon = bcd(cmos_read(0x08), binary);
+    year = bcd(cmos_read(0x09), binary) + 2000;
+    if (mon < 1 || mon > 12 || day < 1 || day > 31)
+        return 0;
+    return days_since_epoch(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+}
+
+/* ns = ((tsc_delta << shift) * mul) >> 32, Xen's pvclock scaling. */
+void time_init(void)
+{
+    uint64_t scale;
+
+    scale = tsc_khz ? (1000000ULL << 32) / tsc_khz : 1ULL << 32;
+    tsc_shift = 0;
+    while (scale >= (1ULL << 32)) {
+        scale >>= 1;
+        tsc_shift++;
+    }
+    tsc_mul = (uint32_t)scale;
+    boot_wallclock = rtc_read_epoch();
+    printk("Time: wall clock %lu s since the epoch, pvclock mul %u shift %d",
+           (unsigned long)boot_wallclock, tsc_mul, tsc_shift);
+}
+
+/* Publish this vCPU's pvclock (version odd while writing, even after). */
+void time_update_vcpu(struct vcpu *v)
+{
+    struct vcpu_time_info *t = &v->vcpu_info->time;
+
+    t->version++;
+    barrier();
+    t->tsc_timestamp = rdtsc();
+    t->system_time = arch_now_ns();
+    t->tsc_to_system_mul = tsc_mul;
+    t->tsc_shift = tsc_shift;
+    t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+    barrier();
+    t->version++;
+}
+
+/* The wall clock at system time 0, in shared_info (same version protocol). */
+void time_update_wallclock(struct domain *d)
+{
+    shared_info_t *s = d->shared_info;
+
+    s->wc_version++;
+    barrier();
+    s->wc_sec = (uint32_t)boot_wallclock;
+    s->wc_sec_hi = (uint32_t)(boot_wallclock >> 32);
+    s->wc_nsec = 0;
+    barrier();
+    s->wc_version++;
+}
