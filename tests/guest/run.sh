@@ -19,7 +19,19 @@ SKIPS="xen_version.get_features,,vcpu_op.timers,,vcpu_op.register_vcpu_info,,use
 
 pass=0
 fail=0
+skip=0
 log=$(mktemp)
+
+# Add pvguest's own case counts from the last boot's log to the totals.
+count_cases() {
+    line=$(grep -E '^\(d0\) pvguest: [0-9]+ passed' "$log" | tail -n1)
+    [ -n "$line" ] || return 0
+    echo "  ${line#(d0) }"
+    set -- $(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
+    pass=$((pass + $1))
+    fail=$((fail + $2))
+    skip=$((skip + $3))
+}
 
 run() {
     name=$1
@@ -44,9 +56,10 @@ for a in $accels; do
     label=${a#--}
     run "boot.demo.$label" $acc build/pvguest/pvguest demo
     run "pvguest.selftest.$label" $acc build/pvguest/pvguest "test skip=$SKIPS"
-    grep -E '^\(d0\) pvguest: [0-9]+ passed' "$log" | sed 's/^(d0) /  /'
+    count_cases
     run "pvguest.selftest.syscall-hypercalls.$label" $acc build/pvguest/pvguest \
         "test hcall=syscall skip=$SKIPS"
+    count_cases
     # An image that is not a PV kernel must be refused with the reason.
     if build/xenia boot --timeout 120 $acc /etc/hostname >"$log" 2>&1; then
         echo "[FAIL] refuse.non_pv_image.$label: booted"
@@ -61,5 +74,5 @@ for a in $accels; do
     fi
 done
 rm -f "$log"
-echo "guest: $pass passed, $fail failed"
+echo "guest: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
