@@ -13,6 +13,8 @@ uint64_t pvg_early_gs_base;
 int hcall_use_syscall;           /* read by entry.S too */
 int pvg_hcall_syscall_default;
 
+int bench_main(void);           /* bench.c: the bench role */
+
 /* head.S stores the entry registers at fixed offsets. */
 _Static_assert(offsetof(struct boot_regs, rsi) == 0x20, "head.S layout");
 _Static_assert(offsetof(struct boot_regs, rflags) == 0x80, "head.S layout");
@@ -124,8 +126,10 @@ void __noreturn pvg_main(start_info_t *si)
         rc = tests_main();
     else if (!strcmp(role, "demo") || !role[0])
         rc = demo_main();
+    else if (!strcmp(role, "bench"))
+        rc = bench_main();
     else {
-        printf("pvguest: unknown role '%s' (want test or demo)\n", role);
+        printf("pvguest: unknown role '%s' (want test, demo or bench)\n", role);
         rc = 1;
     }
     pvg_shutdown(rc);

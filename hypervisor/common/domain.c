@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Domain lifecycle: shutdown with a reason and code, crash. */
 #include <xenia/console.h>
+#include <xenia/event.h>
 #include <xenia/hypercall.h>
 
 static const char *const shutdown_names[] = {
@@ -39,4 +40,42 @@ void domain_crash(struct domain *d, const char *why)
     d->state = DOMSTATE_SHUTDOWN;
     d->shutdown_reason = SHUTDOWN_crash;
     arch_domain_shutdown(d);
+}
+
+/* Every live domain by id (a small table until the domain-control work). */
+#define MAX_DOMAINS 64
+static struct domain *domain_table[MAX_DOMAINS];
+
+void domain_register(struct domain *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < MAX_DOMAINS; i++)
+        if (!domain_table[i]) {
+            domain_table[i] = d;
+            return;
+        }
+    panic("too many domains");
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+    unsigned int i;
+
+    for (i = 0; i < MAX_DOMAINS; i++)
+        if (domain_table[i] && domain_table[i]->domain_id == id &&
+            domain_table[i]->state != DOMSTATE_DYING)
+            return domain_table[i];
+    return NULL;
+}
+
+struct domain *domain_iterate(unsigned int *i)
+{
+    while (*i < MAX_DOMAINS) {
+        struct domain *d = domain_table[(*i)++];
+
+        if (d && d->state != DOMSTATE_DYING)
+            return d;
+    }
+    return NULL;
 }

@@ -2,6 +2,7 @@
 /* One table numbers and dispatches every hypercall; multicall runs batches through it. */
 #include <xenia/hypercall.h>
 #include <xenia/guest_access.h>
+#include <xenia/event.h>
 
 #define HC(nr, fn, flags) [__HYPERVISOR_##nr] = { #nr, fn, flags }
 
@@ -19,6 +20,7 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(multicall, do_multicall, 0),
     HC(update_va_mapping, do_update_va_mapping, 0),
     HC(update_va_mapping_otherdomain, do_update_va_mapping_otherdomain, 0),
+    HC(set_timer_op, do_set_timer_op, 0),
     HC(xen_version, do_xen_version, 0),
     HC(console_io, do_console_io, 0),
     HC(vm_assist, do_vm_assist, 0),
@@ -29,17 +31,18 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(sched_op, do_sched_op, 0),
     HC(physdev_op, do_physdev_op, 0),
     HC(callback_op, do_callback_op, 0),
+    HC(event_channel_op, do_event_channel_op, 0),
     HC(xenia_debug_op, do_xenia_debug_op, HCF_PRIV),
 };
 
-const struct hypercall_desc *hypercall_lookup(unsigned int nr)
+const struct hypercall_desc *hypercall_lookup(unsigned long nr)
 {
     if (nr >= NR_HYPERCALLS || !hypercall_table[nr].fn)
         return NULL;
     return &hypercall_table[nr];
 }
 
-long hypercall_dispatch(unsigned int nr, const unsigned long a[5])
+long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
 {
     const struct hypercall_desc *h = hypercall_lookup(nr);
     struct vcpu *v = current_vcpu();
@@ -73,10 +76,11 @@ long do_multicall(unsigned long list, unsigned long nr, unsigned long a3,
 
         if (copy_from_guest(&e, gva, sizeof(e)))
             return -XEN_EFAULT;
+        /* e.op is 64 bits wide: an op with high bits set is unknown. */
         if (e.op == __HYPERVISOR_multicall)
             rc = -XEN_EINVAL;
         else
-            rc = hypercall_dispatch((unsigned int)e.op, (unsigned long *)e.args);
+            rc = hypercall_dispatch(e.op, (unsigned long *)e.args);
         e.result = (unsigned long)rc;
         if (copy_to_guest(gva + offsetof(multicall_entry_t, result),
                           &e.result, sizeof(e.result)))

@@ -4,6 +4,27 @@
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 
+#define SCHED_POLL_MAX_PORTS 128
+
+/* Wait until one of the ports is pending or the (absolute) timeout passes. */
+static long sched_poll(struct vcpu *v, unsigned long arg)
+{
+    evtchn_port_t ports[SCHED_POLL_MAX_PORTS];
+    struct sched_poll p;
+    unsigned int i;
+
+    if (copy_from_guest(&p, arg, sizeof(p)))
+        return -XEN_EFAULT;
+    if (p.nr_ports > SCHED_POLL_MAX_PORTS)
+        return -XEN_EINVAL;
+    if (copy_from_guest(ports, (unsigned long)p.ports.p, p.nr_ports * sizeof(ports[0])))
+        return -XEN_EFAULT;
+    for (i = 0; i < p.nr_ports; i++)
+        if (ports[i] >= EVTCHN_NR_PORTS)
+            return -XEN_EINVAL;
+    return arch_vcpu_poll(v, ports, p.nr_ports, p.timeout);
+}
+
 long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
                  unsigned long a4, unsigned long a5)
 {
@@ -22,15 +43,8 @@ long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
             return -XEN_EFAULT;
         domain_shutdown(v->domain, (uint8_t)s.reason);
         return 0;
-    case SCHEDOP_poll: {
-        struct sched_poll poll;
-
-        /* Arguments are checked as Xen does; waiting on event-channel
-         * ports needs the event-channel subsystem, not built yet. */
-        if (copy_from_guest(&poll, arg, sizeof(poll)))
-            return -XEN_EFAULT;
-        return -XEN_ENOSYS;
-    }
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
     case SCHEDOP_shutdown_code:
         if (copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;
@@ -83,6 +97,11 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg,
     switch (cmd) {
     case VCPUOP_is_up:
         return v->online;
+    case VCPUOP_set_singleshot_timer:
+    case VCPUOP_stop_singleshot_timer:
+    case VCPUOP_set_periodic_timer:
+    case VCPUOP_stop_periodic_timer:
+        return vcpu_timer_op(v, cmd, arg);
     case VCPUOP_get_runstate_info:
         return copy_to_guest(arg, &v->runstate, sizeof(v->runstate));
     case VCPUOP_register_runstate_memory_area: {
@@ -104,8 +123,10 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg,
 
         if (copy_from_guest(&info, arg, sizeof(info)))
             return -XEN_EFAULT;
-        if (info.rsvd || info.offset > XEN_PAGE_SIZE - sizeof(vcpu_info_t))
+        if (info.rsvd)
             return -XEN_EINVAL;
+        if (info.offset > XEN_PAGE_SIZE - sizeof(vcpu_info_t))
+            return -XEN_ENXIO;   /* the area would cross the page end */
         return arch_vcpu_register_info(v, info.mfn, info.offset);
     }
     default:

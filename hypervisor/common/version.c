@@ -86,10 +86,14 @@ long do_xen_version(unsigned long cmd, unsigned long arg, unsigned long a3,
     }
 }
 
-long do_console_io(unsigned long cmd, unsigned long count, unsigned long buf,
+long do_console_io(unsigned long cmd_arg, unsigned long count_arg, unsigned long buf,
                    unsigned long a4, unsigned long a5)
 {
     struct domain *d = current_vcpu()->domain;
+    /* Xen's prototype takes int cmd and int count: the upper halves of the
+     * registers are not part of the request. */
+    unsigned int cmd = (unsigned int)cmd_arg;
+    unsigned long count = (unsigned int)count_arg;
     char chunk[128];
 
     (void)a4, (void)a5;

@@ -6,6 +6,7 @@
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
+#include <xenia/hypercall.h>
 
 #define APIC_PHYS        0xfee00000UL
 #define APIC_ID          0x020
@@ -103,6 +104,19 @@ void timer_interrupt(void)
 {
     timer_fired++;
     apic_write(APIC_EOI, 0);
+    timers_run();
+}
+
+/* Arm the one-shot LAPIC timer for an absolute system time (0: disarm). */
+void arch_timer_program(uint64_t deadline_ns)
+{
+    uint64_t now = arch_now_ns();
+
+    if (!deadline_ns) {
+        apic_timer_oneshot(0);
+        return;
+    }
+    apic_timer_oneshot(deadline_ns > now ? MAX((deadline_ns - now) / 1000, 1UL) : 1);
 }
 
 unsigned long timer_interrupts(void)

@@ -262,6 +262,17 @@ static void ioports_init(struct domain *d)
             d->ioport_caps[p / 8] &= ~(1u << (p % 8));
 }
 
+static void evtchn_table_alloc(struct domain *d)
+{
+    unsigned long pages = ROUNDUP(sizeof(struct evtchn_table), PAGE_SIZE) >> PAGE_SHIFT;
+    struct page_info *pg = alloc_pages_contig(pages, DOMID_XEN, NULL);
+
+    if (!pg)
+        panic("no memory for event channels");
+    d->evtchn = mfn_to_virt(page_to_mfn(pg));
+    evtchn_init(d);
+}
+
 static void shared_info_init(struct domain *d)
 {
     struct page_info *pg = alloc_page(d->domain_id, NULL);
@@ -296,6 +307,7 @@ static void vcpu_init_regs(struct vcpu *v, const struct pv_layout *l)
     v->ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     v->vcpu_info = &v->domain->shared_info->vcpu_info[v->vcpu_id];
     v->online = true;
+    vcpu_timers_init(v);
 }
 
 static unsigned long dom0_pages(uint64_t dom0_mem)
@@ -357,6 +369,8 @@ void construct_dom0(const struct boot_module *kmod, const struct boot_module *in
     dom0->max_pages = MAX((unsigned long)(dom0_max >> PAGE_SHIFT), (unsigned long)in.nr_pages);
     shared_info_init(dom0);
     ioports_init(dom0);
+    evtchn_table_alloc(dom0);
+    domain_register(dom0);
 
     if (elf_pv_load(&img, maddr_to_virt(kmod->start), kmod->end - kmod->start,
                     &build_load_ops, &c))
@@ -404,6 +418,7 @@ void start_dom0(void)
     clts();
     fninit();
     pv_load_cr3(v);
+    timers_run();
     reset_stack_and_return();
 }
 

@@ -202,3 +202,39 @@ long machine_memory_map(unsigned long arg)
     map.nr_entries = i;
     return copy_to_guest(arg, &map, sizeof(map.nr_entries));
 }
+
+/*
+ * One CPU: a vCPU that is blocked waits in arch_vcpu_block with interrupts
+ * on and re-checks its events after every interrupt, so raising an event
+ * from interrupt context is all the kick it needs.
+ */
+void vcpu_kick(struct vcpu *v)
+{
+    (void)v;
+}
+
+/* SCHEDOP_poll: like block, but for given ports and with events masked. */
+long arch_vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int n,
+                    uint64_t timeout)
+{
+    unsigned int i;
+
+    v->poll_active = true;
+    if (timeout) {
+        v->poll_deadline = timeout;
+        timers_run();
+    }
+    for (;;) {
+        cli();
+        for (i = 0; i < n; i++)
+            if (evtchn_port_pending(v->domain, ports[i]))
+                goto out;
+        if ((timeout && arch_now_ns() >= timeout) || domain_is_dead(v->domain))
+            goto out;
+        safe_halt();
+    }
+out:
+    v->poll_active = false;
+    v->poll_deadline = 0;
+    return 0;
+}

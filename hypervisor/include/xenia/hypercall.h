@@ -21,9 +21,9 @@ struct hypercall_desc {
 #define NR_HYPERCALLS 64
 
 /* Look up nr: NULL when no handler exists. */
-const struct hypercall_desc *hypercall_lookup(unsigned int nr);
+const struct hypercall_desc *hypercall_lookup(unsigned long nr);
 /* Run hypercall nr for the current vCPU; -ENOSYS / -EPERM as Xen. */
-long hypercall_dispatch(unsigned int nr, const unsigned long args[5]);
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
 
 /* Xenia's own test hypercall (common/debug_op.c), in Xen's unused arch_7 slot. */
 #define __HYPERVISOR_xenia_debug_op __HYPERVISOR_arch_7
@@ -99,5 +99,18 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
 void arch_domain_shutdown(struct domain *d);
 bool domain_is_dead(const struct domain *d);
+void domain_register(struct domain *d);
+/* Walk live domains: start with *i = 0, NULL at the end. */
+struct domain *domain_iterate(unsigned int *i);
+
+/* Timers (common/timer.c) and the hardware timer behind them. */
+void vcpu_timers_init(struct vcpu *v);
+void timers_run(void);
+long vcpu_timer_op(struct vcpu *v, unsigned int cmd, unsigned long arg);
+long do_set_timer_op(unsigned long, unsigned long, unsigned long, unsigned long,
+                     unsigned long);
+void arch_timer_program(uint64_t deadline_ns);
+long arch_vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int n,
+                    uint64_t timeout);
 
 #endif

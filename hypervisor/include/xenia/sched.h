@@ -6,6 +6,7 @@
 #include <xenia/public.h>
 #include <asm/regs.h>
 #include <xenia/mm.h>
+#include <xenia/event.h>
 
 #define MAX_VIRT_CPUS   XEN_LEGACY_MAX_VCPUS
 #define DOMAIN_NAME_LEN 32
@@ -60,7 +61,12 @@ struct vcpu {
     unsigned long runstate_guest; /* guest VA of runstate area, 0 = none */
     struct vcpu_runstate_info runstate;
 
+    evtchn_port_t virq_to_evtchn[NR_VIRQS];
+    uint64_t singleshot_deadline;  /* system time, 0 = none */
+    uint64_t periodic_period, periodic_next;
+    uint64_t poll_deadline;        /* SCHEDOP_poll timeout, 0 = none */
     bool blocked;
+    bool poll_active;            /* in SCHEDOP_poll */
     bool fpu_dirty;
     uint8_t fpu_area[512] __attribute__((aligned(16)));
 };
@@ -91,6 +97,7 @@ struct domain {
     uint8_t *ioport_caps;        /* 8 KiB bitmap: ports the domain may use */
 
     unsigned long hypercall_count[NR_HYPERCALL_COUNTERS];
+    struct evtchn_table *evtchn;
 
     char console_line[256];
     size_t console_len;

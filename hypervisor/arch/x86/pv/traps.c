@@ -238,7 +238,7 @@ void do_syscall(struct cpu_regs *regs)
     args[3] = regs->r10;
     args[4] = regs->r8;
     v->iret_done = false;
-    rc = hypercall_dispatch((unsigned int)regs->rax, args);
+    rc = hypercall_dispatch(regs->rax, args);
     if (!v->iret_done)
         regs->rax = (unsigned long)rc;
 }

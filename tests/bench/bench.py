@@ -1,0 +1,349 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: boot pvguest's bench role under each working accelerator, time the boot host-side, print tables, write build/bench.json.
+"""Usage: bench.py [STEP]...
+
+For each accelerator that works (TCG always; KVM when a bench boot under
+it completes) boot `build/xenia boot build/pvguest/pvguest bench` BOOTS
+times, stamping every serial line on arrival.  Guest rows are the median
+over the boots of each boot's figure; boot rows are the median over the
+boots of QEMU start -> "(XEN) Starting dom0" and -> the first "(d0)" line.
+
+Each STEP is a shell command run afterwards.  Whatever it prints passes
+through; its lines
+    BENCH <metric> <value> <unit> [<accel>]
+become rows of the same JSON file (accel defaults to "host").  Steps see
+XENIA_BENCH_ACCELS ("tcg" or "tcg kvm") to know what works.
+
+Nothing here compares a figure against a limit: timings are reported,
+never asserted.  The exit status is non-zero only when something failed
+to run (no TCG result, or a step exiting non-zero).
+"""
+
+import json
+import os
+import re
+import selectors
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+BUILD = "build"
+XENIA = os.path.join(BUILD, "xenia")
+GUEST = os.path.join(BUILD, "pvguest", "pvguest")
+JSON_OUT = os.path.join(BUILD, "bench.json")
+BOOTS = int(os.environ.get("XENIA_BENCH_BOOTS", "5"))
+BOOT_TIMEOUT = 60           # xenia boot --timeout, per TCG boot (about 2 s)
+KVM_TIMEOUT = 20            # a KVM boot takes well under a second
+# The KVM probe skips scrubbing free RAM: where first-touch memory is slow
+# (kvm_pvm: about 1 ms a page) a broken KVM then shows its real failure
+# within seconds instead of timing out.  Measured boots use the defaults.
+KVM_PROBE_HV_ARGS = ["--hv-args", "bootscrub=0"]
+STEP_TIMEOUT = int(os.environ.get("XENIA_BENCH_STEP_TIMEOUT", "300"))
+
+BENCH_RE = re.compile(r"^(?:\(d\d+\) )?BENCH (\S+) (-?[0-9.]+) (\S+)(?: (\S+))?\s*$")
+SKIP_RE = re.compile(r"^(?:\(d\d+\) )?BENCH-SKIP (\S+) (.*)$")
+TSC_MHZ_RE = re.compile(r"TSC ([0-9.]+) MHz")
+
+# Guest rows in table order, with what they measure.
+GUEST_ROWS = [
+    ("null_hcall_page", "null hypercall, hypercall page (xen_version)"),
+    ("null_hcall_syscall", "null hypercall, inline syscall (xen_version)"),
+    ("enosys_hcall_page", "unknown hypercall -ENOSYS, hypercall page"),
+    ("enosys_hcall_syscall", "unknown hypercall -ENOSYS, inline syscall"),
+    ("pf_bounce", "guest-kernel #PF bounce + HYPERVISOR_iret"),
+    ("user_syscall_bounce", "guest-user syscall -> kernel -> iret to user"),
+    ("emul_rdmsr_fs_base", "rdmsr FS_BASE (#GP, emulated)"),
+    ("fep_cpuid", "forced-emulation cpuid 0x40000000"),
+]
+RATIOS = [
+    ("null_hcall_ratio_syscall_over_page", "null_hcall_syscall", "null_hcall_page"),
+    ("enosys_hcall_ratio_syscall_over_page", "enosys_hcall_syscall", "enosys_hcall_page"),
+]
+
+
+def number(text):
+    """A BENCH value as JSON wants it: an integer when it is one."""
+    v = float(text)
+    return int(v) if v.is_integer() else v
+
+
+def run_stamped(argv, timeout, echo=False):
+    """Run argv, stamping each output line with seconds since the start.
+
+    Returns (exit status or None on our own timeout, [(t, line)]).
+    """
+    t0 = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    lines, partial = [], b""
+    deadline = t0 + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            os.killpg(proc.pid, signal.SIGKILL)   # our child's own group
+            proc.wait()
+            return None, lines
+        if not sel.select(min(left, 1.0)):
+            continue
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        now = time.monotonic() - t0
+        if not chunk:
+            break
+        partial += chunk
+        *done, partial = partial.split(b"\n")
+        for raw in done:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            lines.append((now, line))
+            if echo:
+                print(line, flush=True)
+    if partial:
+        lines.append((time.monotonic() - t0, partial.decode("utf-8", "replace")))
+    sel.close()
+    proc.stdout.close()
+    return proc.wait(), lines
+
+
+def parse_boot(lines):
+    """Figures of one bench boot: {metric: (value, unit)} and skips."""
+    rows, skips = {}, {}
+    t_start = t_first = mhz = None
+    for t, line in lines:
+        if t_start is None and line.startswith("(XEN) Starting dom0"):
+            t_start = t
+        if t_first is None and line.startswith("(d0) "):
+            t_first = t
+        m = TSC_MHZ_RE.search(line) if line.startswith("(XEN)") else None
+        if m and mhz is None:
+            mhz = float(m.group(1))
+        m = BENCH_RE.match(line)
+        if m:
+            rows[m.group(1)] = (float(m.group(2)), m.group(3))
+        m = SKIP_RE.match(line)
+        if m:
+            skips[m.group(1)] = m.group(2)
+    if t_start is not None:
+        rows["boot_qemu_to_starting_dom0"] = (t_start * 1000, "ms")
+    if t_first is not None:
+        rows["boot_qemu_to_dom0_first_line"] = (t_first * 1000, "ms")
+    tsc = rows.pop("guest_tsc_at_bench_start", None)
+    if tsc and mhz:
+        rows["boot_vm_start_to_bench_role"] = (tsc[0] / mhz / 1000, "ms")
+    return rows, skips
+
+
+def boot_once(xenia_args, timeout):
+    argv = [XENIA, "boot", *xenia_args, "--timeout", str(timeout), GUEST, "bench"]
+    rc, lines = run_stamped(argv, timeout + 15)
+    if rc != 0:
+        last = next((l for _, l in reversed(lines) if l.strip()), "no output")
+        why = "killed after %d s" % (timeout + 15) if rc is None else \
+              "xenia boot exit %d: %s" % (rc, last.strip())
+        serial = [l for _, l in lines if l.startswith(("(XEN)", "(d0)"))]
+        if serial:
+            why += "; last serial line: %s" % serial[-1].strip()
+        return None, why
+    rows, skips = parse_boot(lines)
+    if not any(k.endswith(".median") for k in rows):
+        return None, "no BENCH lines"
+    return (rows, skips), None
+
+
+def qemu_cpu(xenia_args):
+    """The -cpu model xenia boot would use, from its --dry-run."""
+    out = subprocess.run([XENIA, "boot", *xenia_args, "--dry-run", GUEST],
+                         capture_output=True, text=True, timeout=10).stdout
+    m = re.search(r"-cpu (\S+)", out)
+    return m.group(1).strip("'") if m else "?"
+
+
+def bench_accel(name, xenia_args, timeout):
+    """BOOTS bench boots; returns (rows {metric: (median, unit)}, skips, error)."""
+    runs = []
+    while len(runs) < BOOTS:
+        res, why = boot_once(xenia_args, timeout)
+        if res is None:
+            print("%s: bench boot failed: %s" % (name, why), flush=True)
+            if not runs:
+                return None, None, why
+            break
+        runs.append(res)
+    merged = {}
+    for metric in runs[0][0]:
+        vals = [r[0][metric][0] for r in runs if metric in r[0]]
+        merged[metric] = (statistics.median(vals), runs[0][0][metric][1])
+    merged["boots"] = (len(runs), "count")
+    return merged, runs[0][1], None
+
+
+def kvm_probe():
+    """None when a bench boot under KVM completes, else the reason."""
+    if not os.path.exists("/dev/kvm"):
+        return "no /dev/kvm"
+    try:
+        os.close(os.open("/dev/kvm", os.O_RDWR))
+    except OSError as e:
+        return "/dev/kvm: %s" % e.strerror
+    res, why = boot_once(KVM_PROBE_HV_ARGS, KVM_TIMEOUT)
+    if res is None and os.path.isdir("/sys/module/kvm_pvm"):
+        why += "; host KVM is kvm_pvm"
+    return why
+
+
+def machine():
+    model = "?"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return model, os.cpu_count()
+
+
+def fmt(v):
+    return "%.0f" % v if v >= 100 or v == int(v) else "%.2f" % v
+
+
+def print_table(accel, cpu, rows, skips):
+    print("\n%s (QEMU -cpu %s), median of %d boots" % (accel.upper(), cpu, rows["boots"][0]))
+    print("  %-46s %9s %9s %9s" % ("guest, cycles per operation", "min", "median", "p90"))
+    for key, label in GUEST_ROWS:
+        if key in skips:
+            print("  %-46s skipped: %s" % (label, skips[key]))
+            continue
+        if key + ".median" not in rows:
+            continue
+        print("  %-46s %9s %9s %9s  cycles" % (
+            label, fmt(rows[key + ".min"][0]), fmt(rows[key + ".median"][0]),
+            fmt(rows[key + ".p90"][0])))
+    for key, num, den in RATIOS:
+        if key in rows:
+            print("  %-46s %9s %9s %9s  ratio of medians" % (
+                "%s / %s" % (num, den), "", "%.2f" % rows[key][0], ""))
+    if "tsc_overhead_per_batch" in rows:
+        print("  %-46s %9s %9s %9s  cycles" % (
+            "TSC read pair per batch (subtracted)", "",
+            fmt(rows["tsc_overhead_per_batch"][0]), ""))
+    print("  %-46s %9s %9s" % ("boot", "", "median"))
+    for key, label in [("boot_qemu_to_starting_dom0", "QEMU start -> (XEN) Starting dom0"),
+                       ("boot_qemu_to_dom0_first_line", "QEMU start -> first dom0 console line"),
+                       ("boot_vm_start_to_bench_role", "VM start -> bench role (guest TSC)")]:
+        if key in rows:
+            print("  %-46s %9s %9s %9s  ms" % (label, "", "%.1f" % rows[key][0], ""))
+
+
+def add_ratios(rows):
+    for key, num, den in RATIOS:
+        n, d = rows.get(num + ".median"), rows.get(den + ".median")
+        if n and d and d[0]:
+            rows[key] = (n[0] / d[0], "ratio")
+
+
+def run_step(step, accels):
+    """Run one BENCH_STEPS command; returns (rows, ok)."""
+    print("\n=== bench step: %s" % step, flush=True)
+    env = dict(os.environ, XENIA_BENCH_ACCELS=" ".join(accels))
+    proc = subprocess.Popen(["sh", "-c", step], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    killed = []
+
+    def kill():
+        killed.append(True)
+        os.killpg(proc.pid, signal.SIGKILL)     # the step's own group
+
+    timer = threading.Timer(STEP_TIMEOUT, kill)
+    timer.start()
+    rows = []
+    try:
+        for line in proc.stdout:
+            print(line, end="", flush=True)
+            m = BENCH_RE.match(line.rstrip("\n"))
+            if m:
+                rows.append({"metric": m.group(1), "value": number(m.group(2)),
+                             "unit": m.group(3), "accel": m.group(4) or "host"})
+        rc = proc.wait()
+    finally:
+        timer.cancel()
+    if killed:
+        print("=== bench step %s: killed after %d s" % (step, STEP_TIMEOUT))
+        return rows, False
+    if rc:
+        print("=== bench step %s: exit %d" % (step, rc))
+    return rows, rc == 0
+
+
+def json_rows(accel, rows):
+    out = []
+    for metric, (value, unit) in rows.items():
+        if unit == "count":
+            continue
+        value = round(value, 3) if unit in ("ratio", "ms") else round(value)
+        out.append({"metric": metric, "value": value, "unit": unit, "accel": accel})
+    return out
+
+
+def main(steps):
+    for f in (XENIA, GUEST):
+        if not os.access(f, os.R_OK):
+            sys.exit("bench: %s missing (run make all)" % f)
+    model, ncpu = machine()
+    print("Machine: %s, %s cores" % (model, ncpu))
+    print("Guest: pvguest bench role, 10,000 batches of 10 operations per row, TSC cycles")
+    ok, results, accels = True, [], []
+
+    tcg, tcg_skips, why = bench_accel("tcg", ["--tcg"], BOOT_TIMEOUT)
+    if tcg is None:
+        print("TCG: bench failed (%s)" % why)
+        ok = False
+    else:
+        add_ratios(tcg)
+        accels.append("tcg")
+        results.append(("tcg", qemu_cpu(["--tcg"]), tcg, tcg_skips))
+
+    why = kvm_probe()
+    if why is None:
+        kvm, kvm_skips, why = bench_accel("kvm", [], KVM_TIMEOUT)
+    kvm_note = None
+    if why is not None:
+        kvm_note = "KVM: unavailable (%s)" % why
+    else:
+        add_ratios(kvm)
+        accels.append("kvm")
+        results.append(("kvm", qemu_cpu([]), kvm, kvm_skips))
+
+    for accel, cpu, rows, skips in results:
+        print_table(accel, cpu, rows, skips)
+    if kvm_note:
+        print("\n" + kvm_note)
+    if len(results) == 2:
+        t, k = results[0][2], results[1][2]
+        print("\nKVM / TCG (medians): null hypercall page %.2f, syscall %.2f" % (
+            k["null_hcall_page.median"][0] / t["null_hcall_page.median"][0],
+            k["null_hcall_syscall.median"][0] / t["null_hcall_syscall.median"][0]))
+    sys.stdout.flush()
+
+    out = []
+    for accel, _, rows, _ in results:
+        out += json_rows(accel, rows)
+    for step in steps:
+        rows, step_ok = run_step(step, accels)
+        out += rows
+        ok = ok and step_ok
+
+    tmp = JSON_OUT + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("[\n" + ",\n".join(" " + json.dumps(r) for r in out) + "\n]\n")
+    os.replace(tmp, JSON_OUT)
+    print("\nwrote %s (%d rows)" % (JSON_OUT, len(out)))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
