@@ -117,4 +117,35 @@ static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop,
 static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
 { return HC(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0); }
 
+static inline long HYPERVISOR_update_va_mapping_otherdomain(unsigned long va,
+                                                            uint64_t pte,
+                                                            unsigned long flags,
+                                                            unsigned dom)
+{ return HC(__HYPERVISOR_update_va_mapping_otherdomain, va, pte, flags, dom, 0); }
+
+/*
+ * Xenia's test hypercall (Xen leaves __HYPERVISOR_arch_7 unused on x86 and
+ * answers -ENOSYS): a control-domain window on frame reference counts.
+ */
+#define __HYPERVISOR_xenia_debug_op __HYPERVISOR_arch_7
+#define XENIA_DEBUG_PAGE_INFO   0       /* arg: struct xenia_page_info */
+#define XENIA_DEBUG_FREE_FRAMES 1       /* returns the number of free frames */
+
+#define XENIA_PGT_NONE      0           /* 1..4: L1..L4, as Xen's PGT_* */
+#define XENIA_PGT_SEG_DESC  5
+#define XENIA_PGT_WRITABLE  7
+#define XENIA_PGF_VALIDATED 0x04
+#define XENIA_PGF_PINNED    0x08
+
+struct xenia_page_info {
+    uint64_t mfn;                       /* IN */
+    uint32_t count, type_count;         /* OUT from here on */
+    uint16_t owner;
+    uint8_t type, flags;
+    uint32_t pad;
+};
+
+static inline long HYPERVISOR_xenia_debug_op(unsigned cmd, void *arg)
+{ return HC(__HYPERVISOR_xenia_debug_op, cmd, arg, 0, 0, 0); }
+
 #endif /* PVGUEST_HYPERCALL_H */

@@ -3,6 +3,7 @@
 #include "pvguest.h"
 #include "arch.h"
 #include "hypercall.h"
+#include "tests.h"
 
 static const unsigned long *p2m;
 static const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
@@ -70,4 +71,50 @@ int mm_protect(const void *va, int writable)
     pte = *l1e;
     pte = writable ? (pte | _PAGE_RW) : (pte & ~_PAGE_RW);
     return mm_set_pte(va, pte);
+}
+
+/* Mapped read-only over some other frame by mm_peek, else our own page. */
+static uint8_t peek_page[PAGE_SIZE] __page_aligned_bss;
+
+/*
+ * Read qword idx of any frame we may map read-only (our page tables
+ * included), through a scratch page; PEEK_FAILED if Xen refuses.
+ */
+uint64_t mm_peek(unsigned long mfn, unsigned int idx)
+{
+    uint64_t *l1e = pte_lookup(peek_page), old = *l1e, v;
+    uint64_t ro = (old & ~(PTE_MFN_MASK | _PAGE_RW)) | ((uint64_t)mfn << PAGE_SHIFT);
+
+    if (mm_set_pte(peek_page, ro))
+        return PEEK_FAILED;
+    v = ((volatile uint64_t *)peek_page)[idx];
+    if (mm_set_pte(peek_page, old))
+        pvg_panic("mm_peek: cannot restore the scratch mapping");
+    return v;
+}
+
+/*
+ * Spare frame i: the frame of pfn nr_pages - 32 - i, which the boot layout
+ * never maps (the top pfn itself belongs to the balloon test).  Returns 0
+ * when that pfn is mapped after all, or out of range.
+ */
+unsigned long mm_spare_mfn(unsigned int i)
+{
+    unsigned long pfn = pvg_si->nr_pages - 32 - i;
+    uint64_t *l1e;
+
+    if (i + 32 >= pvg_si->nr_pages)
+        return 0;
+    l1e = pte_lookup((void *)(PVG_VIRT_BASE + (pfn << PAGE_SHIFT)));
+    if (l1e && (*l1e & _PAGE_PRESENT))
+        return 0;
+    return pfn_to_mfn(pfn);
+}
+
+/* Counts of a frame from Xenia's debug hypercall; -ENOSYS on Xen. */
+long mm_page_info(unsigned long mfn, struct xenia_page_info *pi)
+{
+    memset(pi, 0, sizeof(*pi));
+    pi->mfn = mfn;
+    return HYPERVISOR_xenia_debug_op(XENIA_DEBUG_PAGE_INFO, pi);
 }

@@ -33,8 +33,8 @@ enum test_result t_skip(const char *fmt, ...)
  */
 static const struct pvg_test *const tables[] = {
     tests_boot, tests_hcall, tests_traps, tests_emul, tests_mm, tests_user,
-    tests_event, tests_gnttab, tests_memory, tests_late, tests_event_blocking,
-    tests_emul_blocking,
+    tests_event, tests_gnttab, tests_memory, tests_late, tests_hostile,
+    tests_aspace, tests_event_blocking, tests_emul_blocking,
 };
 
 static const char *strstr_simple(const char *h, const char *n)

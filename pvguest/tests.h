@@ -42,6 +42,13 @@ enum test_result t_skip(const char *fmt, ...) __printf(1, 2);
 
 int platform_int_gp_quirk(void);   /* tests_traps.c */
 
+/* MMU test helpers (mm.c); struct xenia_page_info is in hypercall.h. */
+struct xenia_page_info;
+#define PEEK_FAILED (~0UL)
+uint64_t mm_peek(unsigned long mfn, unsigned int idx);
+unsigned long mm_spare_mfn(unsigned int i);
+long mm_page_info(unsigned long mfn, struct xenia_page_info *pi);
+
 /* Tables, each ending with { NULL, NULL }. */
 extern const struct pvg_test tests_boot[];
 extern const struct pvg_test tests_hcall[];
@@ -53,6 +60,8 @@ extern const struct pvg_test tests_event[];
 extern const struct pvg_test tests_gnttab[];
 extern const struct pvg_test tests_memory[];
 extern const struct pvg_test tests_late[];
+extern const struct pvg_test tests_hostile[];
+extern const struct pvg_test tests_aspace[];
 extern const struct pvg_test tests_event_blocking[];
 extern const struct pvg_test tests_emul_blocking[];
 

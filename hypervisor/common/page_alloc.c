@@ -18,7 +18,7 @@
  * Example (replayed by tests/unit/test_frames.c): a frame allocated to d1
  * has count 1; mapping it writable takes get_page (count 2) and
  * get_page_type(writable) (type_count 1); a request to use it as an L1
- * table now fails with -EBUSY; once the mapping goes (put_page_type,
+ * table now fails with -EINVAL; once the mapping goes (put_page_type,
  * put_page) the L1 request succeeds after validation.
  */
 
@@ -61,6 +61,13 @@ void frames_mark_xen(unsigned long first, unsigned long end)
         frame_table[first].owner = DOMID_XEN;
         frame_table[first].count = 1;
     }
+}
+
+/* Hand reserved frames to a special owner (DOMID_IO: I/O memory). */
+void frames_set_owner(unsigned long first, unsigned long end, domid_t owner)
+{
+    for (; first < end && first < nr_frames; first++)
+        frame_table[first].owner = owner;
 }
 
 /* Put every RAM frame nobody claimed on the free list, lowest last. */
@@ -227,7 +234,7 @@ int get_page_type(struct page_info *pg, unsigned int type)
     if (pg->type_count == UINT32_MAX)
         return -XEN_EBUSY;
     if (pg->type_count && pg->type != type)
-        return -XEN_EBUSY;
+        return -XEN_EINVAL;   /* in use as something else (Xen: -EINVAL) */
     /* Held but not validated: its validator is running further up this
      * call chain (a cycle through same-level linear entries).  A reference
      * now would be lost when the hold is dropped below. */

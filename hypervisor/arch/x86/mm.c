@@ -150,6 +150,9 @@ void mm_init(struct boot_info *bi)
     for (i = 0; i < nr_used; i++)
         frames_mark_xen(used[i].start >> PAGE_SHIFT,
                         ROUNDUP(used[i].end, PAGE_SIZE) >> PAGE_SHIFT);
+    /* As Xen: the first MiB (BIOS, VGA, option ROMs) belongs to DOMID_IO,
+     * which a privileged domain may map as I/O memory. */
+    frames_set_owner(0, 0x100000 >> PAGE_SHIFT, DOMID_IO);
     frames_mark_xen(ft_at >> PAGE_SHIFT, (ft_at + ft_bytes) >> PAGE_SHIFT);
     frames_finish();
 

@@ -43,6 +43,7 @@ struct page_list {
 void frames_init(struct page_info *table, unsigned long nr_frames);
 void frames_mark_ram(unsigned long first, unsigned long end);
 void frames_mark_xen(unsigned long first, unsigned long end);
+void frames_set_owner(unsigned long first, unsigned long end, domid_t owner);
 void frames_finish(void);
 
 unsigned long frames_total(void);

@@ -4,6 +4,7 @@
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/mm.h>
+#include <xenia/pgtable.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -18,33 +19,24 @@
  * reference on the lower table.  So a frame never is a table and writable at
  * once, and a table stays validated while anything points to it.
  *
- * Entries the guest may set: P, RW, US, A, D, the AVAIL bits and NX; in an
- * L1 also GLOBAL (and cache attributes for privileged domains).  L2-L4 may
- * not be superpages.  Same-level ("linear") references are accepted only
- * read-only.  L4 slots 256-271 are the hypervisor's and are rewritten on
- * every validation.  Present entries are adjusted as Xen does: everything
- * is user-accessible at the hardware level (the guest kernel runs in ring
- * 3), kernel L1 mappings carry bit 52 to remember they were "kernel".
+ * The flag rules (common/pgtable.c, unit-tested) come first; then the
+ * frame: it must be RAM owned by the domain (MMIO only for a privileged
+ * domain, never the APICs), and a writable mapping needs the frame's
+ * writable type (-EBUSY for a live table or descriptor page).  Same-level
+ * ("linear") references are accepted only read-only.  L4 slots 256-271 are
+ * the hypervisor's and are rewritten on every validation.
  */
 
 extern pte_t boot_l4[PT_ENTRIES];
 
-#define L1_ALLOWED (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
-                    _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_AVAIL | _PAGE_NX |    \
-                    _PAGE_GUEST_KERNEL | PTE_ADDR_MASK | (0x7fUL << 52))
-#define L1_CACHE   (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT)
-#define LN_ALLOWED (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
-                    _PAGE_DIRTY | _PAGE_AVAIL | _PAGE_NX | PTE_ADDR_MASK |   \
-                    (0x7fUL << 52))
-
 bool is_hv_l4_slot(unsigned int i)
 {
-    return i >= HV_L4_FIRST && i <= HV_L4_LAST;
+    return pgt_l4_slot_is_xen(i);
 }
 
 static struct domain *page_owner_domain(struct page_info *pg)
 {
-    return dom0 && pg->owner == dom0->domain_id ? dom0 : NULL;
+    return domain_by_id(pg->owner);
 }
 
 /*
@@ -65,13 +57,23 @@ static bool mmio_permitted(const struct domain *d, unsigned long mfn)
            mfn != 0xfee00 && mfn != 0xfec00;
 }
 
+/* I/O memory: non-RAM frames and frames owned by DOMID_IO. */
+static bool is_io_frame(unsigned long mfn)
+{
+    return !mfn_valid(mfn) || mfn_to_page(mfn)->owner == DOMID_IO;
+}
+
+/*
+ * Xen's adjustments (common/pgtable.c), plus: I/O memory mapped without
+ * cache attributes is made uncacheable (PCD|PWT), as Xen does.
+ */
 pte_t pv_adjust_l1e(pte_t e)
 {
-    if (!(e & _PAGE_PRESENT))
-        return e;
-    if (!(e & _PAGE_USER))
-        e |= _PAGE_USER | _PAGE_GUEST_KERNEL;
-    return e & ~_PAGE_GLOBAL;   /* no global pages: we do not enable PGE */
+    e = pgt_adjust_l1e(e);
+    if ((e & _PAGE_PRESENT) && is_io_frame(pte_mfn(e)) &&
+        !(e & (_PAGE_PCD | _PAGE_PWT | _PAGE_PAT)))
+        e |= _PAGE_PCD | _PAGE_PWT;
+    return e;
 }
 
 int get_page_from_l1e(pte_t e, struct domain *d)
@@ -79,17 +81,15 @@ int get_page_from_l1e(pte_t e, struct domain *d)
     unsigned long mfn = pte_mfn(e);
     struct page_info *pg;
 
-    if (!(e & _PAGE_PRESENT))
-        return 0;
-    if (e & ~(L1_ALLOWED | L1_CACHE))
-        return -XEN_EINVAL;
-    if ((e & L1_CACHE) && !d->is_privileged)
-        return -XEN_EPERM;
-    if (!mfn_valid(mfn))
+    int rc = pgt_check_l1e(e, d->is_privileged);
+
+    if (rc || !(e & _PAGE_PRESENT))
+        return rc;
+    if (is_io_frame(mfn))
         return mmio_permitted(d, mfn) ? 0 : -XEN_EPERM;
     pg = mfn_to_page(mfn);
     if (!get_page(pg, d->domain_id))
-        return -XEN_EINVAL;
+        return -XEN_EBUSY;   /* as Xen: another owner's (or no one's) frame */
     if ((e & _PAGE_RW) && get_page_type(pg, PGT_writable_page)) {
         put_page(pg);
         return -XEN_EBUSY;   /* a table or descriptor page: no writable mapping */
@@ -101,7 +101,7 @@ void put_page_from_l1e(pte_t e)
 {
     unsigned long mfn = pte_mfn(e);
 
-    if (!(e & _PAGE_PRESENT) || !mfn_valid(mfn))
+    if (!(e & _PAGE_PRESENT) || is_io_frame(mfn))
         return;
     if (e & _PAGE_RW)
         put_page_and_type(mfn_to_page(mfn));
@@ -109,30 +109,41 @@ void put_page_from_l1e(pte_t e)
         put_page(mfn_to_page(mfn));
 }
 
-/* An entry of an Ln table (n >= 2) pointing at an L(n-1), or linear. */
+/*
+ * An entry of an Ln table (n >= 2): it must point at a frame of ours that
+ * validates as L(n-1) (the lower table's error is passed up), or -- read
+ * only -- be a linear (same-level) reference; a table mapping itself takes
+ * no reference at all (as in Xen), so it can never keep itself alive.
+ */
 int get_page_from_lne(pte_t e, unsigned int level, struct domain *d,
-                             unsigned long self_mfn)
+                      unsigned long self_mfn)
 {
     struct page_info *pg;
+    int rc = pgt_check_lne(e, level);
 
-    if (!(e & _PAGE_PRESENT))
-        return 0;
-    if ((e & ~LN_ALLOWED) || (e & _PAGE_PSE))
-        return -XEN_EINVAL;
+    if (rc || !(e & _PAGE_PRESENT))
+        return rc;
     if (!mfn_valid(pte_mfn(e)))
         return -XEN_EINVAL;
+    if (pte_mfn(e) == self_mfn)
+        return (e & _PAGE_RW) ? -XEN_EINVAL : 0;
     pg = mfn_to_page(pte_mfn(e));
-    if (get_page_and_type(pg, d->domain_id, level - 1))
+    if (!get_page(pg, d->domain_id))
+        return -XEN_EINVAL;
+    rc = get_page_type(pg, level - 1);
+    if (rc == 0)
         return 0;
     /* Linear page table: read-only, same level, already validated. */
-    if ((e & _PAGE_RW) || pte_mfn(e) == self_mfn)
-        return -XEN_EINVAL;
-    return get_page_and_type(pg, d->domain_id, level) ? 0 : -XEN_EINVAL;
+    if (!(e & _PAGE_RW) && pg->type == level && pg->type_count &&
+        get_page_type(pg, level) == 0)
+        return 0;
+    put_page(pg);
+    return rc;
 }
 
-void put_page_from_lne(pte_t e)
+void put_page_from_lne(pte_t e, unsigned long self_mfn)
 {
-    if (e & _PAGE_PRESENT)
+    if ((e & _PAGE_PRESENT) && pte_mfn(e) != self_mfn)
         put_page_and_type(mfn_to_page(pte_mfn(e)));
 }
 
@@ -158,8 +169,8 @@ static int pt_validate(struct page_info *pg, unsigned int type, void *ctx)
                 t[i] = pv_adjust_l1e(t[i]);
         } else {
             rc = get_page_from_lne(t[i], type, d, mfn);
-            if (!rc && (t[i] & _PAGE_PRESENT))
-                t[i] |= _PAGE_USER;
+            if (!rc)
+                t[i] = pgt_adjust_lne(t[i]);
         }
         if (rc)
             break;
@@ -176,14 +187,15 @@ static int pt_validate(struct page_info *pg, unsigned int type, void *ctx)
         if (type == PGT_l1_page_table)
             put_page_from_l1e(t[i]);
         else
-            put_page_from_lne(t[i]);
+            put_page_from_lne(t[i], mfn);
     }
     return rc;
 }
 
 static void pt_devalidate(struct page_info *pg, unsigned int type, void *ctx)
 {
-    pte_t *t = mfn_to_virt(page_to_mfn(pg));
+    unsigned long mfn = page_to_mfn(pg);
+    pte_t *t = mfn_to_virt(mfn);
     unsigned int i;
 
     (void)ctx;
@@ -195,7 +207,7 @@ static void pt_devalidate(struct page_info *pg, unsigned int type, void *ctx)
         if (type == PGT_l1_page_table)
             put_page_from_l1e(t[i]);
         else
-            put_page_from_lne(t[i]);
+            put_page_from_lne(t[i], mfn);
     }
 }
 
@@ -267,16 +279,25 @@ pte_t *guest_l1_slot(struct vcpu *v, unsigned long va)
     return NULL;
 }
 
-static void flush_by_flags(unsigned long flags, unsigned long va)
+/*
+ * The flush an update_va_mapping asks for: type in bits 0-1, and in the
+ * rest UVMF_LOCAL, UVMF_ALL, or a pointer to a vCPU bitmap (UVMF_MULTI),
+ * which must be readable (-EFAULT; the entry is already written, as Xen).
+ */
+static long flush_by_flags(unsigned long flags, unsigned long va)
 {
-    switch (flags & UVMF_FLUSHTYPE_MASK) {
-    case UVMF_TLB_FLUSH:
+    unsigned long scope = flags & ~(unsigned long)UVMF_FLUSHTYPE_MASK, mask;
+
+    if (!(flags & UVMF_FLUSHTYPE_MASK) || (flags & UVMF_FLUSHTYPE_MASK) == 3)
+        return 0;
+    if (scope != UVMF_LOCAL && scope != UVMF_ALL &&
+        copy_from_guest(&mask, scope, sizeof(mask)))
+        return -XEN_EFAULT;
+    if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
         flush_tlb_local();
-        break;
-    case UVMF_INVLPG:
+    else
         invlpg(va);
-        break;
-    }
+    return 0;
 }
 
 /* The same with another page owner: for now only our own domain id. */
@@ -286,8 +307,9 @@ long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
 {
     struct domain *d = current_vcpu()->domain;
 
-    if (domid != DOMID_SELF && domid != d->domain_id)
-        return d->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    /* As Xen, naming ourselves explicitly is refused (-ESRCH). */
+    if (domid != DOMID_SELF)
+        return d->is_privileged || domid == d->domain_id ? -XEN_ESRCH : -XEN_EPERM;
     return do_update_va_mapping(va, val, flags, 0, a5);
 }
 
@@ -299,17 +321,15 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
     int rc;
 
     (void)a4, (void)a5;
-    if ((flags & UVMF_FLUSHTYPE_MASK) == 3)
-        return -XEN_EINVAL;
     slot = guest_l1_slot(v, va);
     if (!slot)
         return -XEN_EINVAL;
     rc = pv_mod_l1_entry(v->domain, slot, val);
     if (rc)
         return rc;
-    flush_by_flags(flags, va);
+    rc = flush_by_flags(flags, va);
     pv_flush_if_pending();
-    return 0;
+    return rc;
 }
 
 static int pin_table(struct domain *d, unsigned long mfn, unsigned int type)
@@ -387,13 +407,27 @@ int pv_mmuext_one(struct vcpu *v, const mmuext_op_t *op)
         return new_baseptr(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
         return new_baseptr(v, op->arg1.mfn, true);
-    case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI: {
+        unsigned long mask;
+
+        /* One CPU: the vCPU mask only has to be readable. */
+        if (copy_from_guest(&mask, (unsigned long)op->arg2.vcpumask.p, sizeof(mask)))
+            return -XEN_EINVAL;
+        if (op->cmd == MMUEXT_TLB_FLUSH_MULTI) {
+            flush_tlb_local();
+            return 0;
+        }
+        if (!is_canonical(op->arg1.linear_addr))
+            return -XEN_EINVAL;
+        invlpg(op->arg1.linear_addr);
+        return 0;
+    }
+    case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_ALL:
         flush_tlb_local();
         return 0;
     case MMUEXT_INVLPG_LOCAL:
-    case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
         if (!is_canonical(op->arg1.linear_addr))
             return -XEN_EINVAL;
@@ -446,8 +480,10 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
     long rc = 0;
 
     (void)a5;
-    if (foreigndom != DOMID_SELF && foreigndom != v->domain->domain_id)
-        return v->domain->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    /* As Xen, naming ourselves explicitly is refused (-ESRCH). */
+    if (foreigndom != DOMID_SELF)
+        return v->domain->is_privileged || foreigndom == v->domain->domain_id
+                   ? -XEN_ESRCH : -XEN_EPERM;
     count &= ~(1UL << 31);   /* MMU_UPDATE_PREEMPTED: continuation flag */
     for (; done < count; done++) {
         mmuext_op_t op;

@@ -11,7 +11,7 @@ int get_page_from_l1e(pte_t e, struct domain *d);
 void put_page_from_l1e(pte_t e);
 int get_page_from_lne(pte_t e, unsigned int level, struct domain *d,
                       unsigned long self_mfn);
-void put_page_from_lne(pte_t e);
+void put_page_from_lne(pte_t e, unsigned long self_mfn);
 pte_t *guest_l1_slot(struct vcpu *v, unsigned long va);
 
 /* A mapping was removed or downgraded: flush before the guest runs. */

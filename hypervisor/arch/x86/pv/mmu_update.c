@@ -3,6 +3,7 @@
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/mm.h>
+#include <xenia/pgtable.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -25,13 +26,12 @@ static int mod_lne_entry(struct domain *d, unsigned long table_mfn,
 
     if (level == 4 && is_hv_l4_slot(idx))
         return -XEN_EINVAL;
-    if (ne & _PAGE_PRESENT)
-        ne |= _PAGE_USER;
+    ne = pgt_adjust_lne(ne);
     rc = get_page_from_lne(ne, level, d, table_mfn);
     if (rc)
         return rc;
     *slot = ne;
-    put_page_from_lne(oe);
+    put_page_from_lne(oe, table_mfn);
     /* Upper-level changes take effect for every VA below them. */
     pv_flush_pending = true;
     return 0;
@@ -93,8 +93,9 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 
     (void)a5;
     /* Foreign page-table or data owners need the domain-control issue. */
-    if ((fd != DOMID_SELF && fd != d->domain_id) || (pfd && pfd - 1 != d->domain_id))
-        return d->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    /* As Xen, naming ourselves explicitly is refused (-ESRCH). */
+    if (fd != DOMID_SELF || (pfd && pfd - 1 != DOMID_SELF))
+        return d->is_privileged || fd == d->domain_id ? -XEN_ESRCH : -XEN_EPERM;
     count &= ~(1UL << 31);   /* MMU_UPDATE_PREEMPTED */
     for (; done < count; done++) {
         struct mmu_update req;
@@ -103,16 +104,20 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
             rc = -XEN_EFAULT;
             break;
         }
-        switch (req.ptr & 3) {
+        /* As Xen: the command is ptr's low three bits (the entry size). */
+        switch (req.ptr & 7) {
         case MMU_NORMAL_PT_UPDATE:
-        case MMU_PT_UPDATE_NO_TRANSLATE:
-            rc = pt_update(d, req.ptr & ~3ULL, req.val, false);
+        case MMU_PT_UPDATE_NO_TRANSLATE:   /* a PV domain is not translated */
+            rc = pt_update(d, req.ptr & ~7ULL, req.val, false);
             break;
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = pt_update(d, req.ptr & ~3ULL, req.val, true);
+            rc = pt_update(d, req.ptr & ~7ULL, req.val, true);
             break;
         case MMU_MACHPHYS_UPDATE:
-            rc = machphys_update(d, req.ptr & ~3ULL, req.val);
+            rc = machphys_update(d, req.ptr & ~7ULL, req.val);
+            break;
+        default:
+            rc = -XEN_ENOSYS;
             break;
         }
         if (rc)
