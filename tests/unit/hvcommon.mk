@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Check suites for the pure hypervisor/common modules: ELF notes, command line,
-# PV initial layout. Each test binary links its module's .c directly.
+# PV initial layout, page-table entry rules. Each test binary links its
+# module's .c directly.
 # (Included before unit.mk, so UNIT_CFLAGS/UNIT_LIBS appear only in recipes.)
-HVCOMMON_UNIT := $(patsubst %,$(BUILD)/tests/unit/test_%,elf cmdline pv_layout)
+HVCOMMON_UNIT := $(patsubst %,$(BUILD)/tests/unit/test_%,elf cmdline pv_layout pgtable)
 
 $(HVCOMMON_UNIT): $(BUILD)/tests/unit/test_%: tests/unit/test_%.c \
 		hypervisor/common/%.c hypervisor/include/xenia/%.h \
