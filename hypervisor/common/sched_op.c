@@ -34,9 +34,10 @@ long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
     (void)a3, (void)a4, (void)a5;
     switch (cmd) {
     case SCHEDOP_yield:
+        arch_vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
-        arch_vcpu_block(v);
+        arch_vcpu_block(v, true);
         return 0;
     case SCHEDOP_shutdown:
         if (copy_from_guest(&s, arg, sizeof(s)))

@@ -57,8 +57,10 @@ void timers_run(void)
                 v->periodic_next = now + v->periodic_period;
                 evtchn_send_virq(v, VIRQ_TIMER);
             }
-            if (v->poll_deadline && v->poll_deadline <= now)
-                v->poll_deadline = 0;   /* the poller sees the time itself */
+            if (v->poll_deadline && v->poll_deadline <= now) {
+                v->poll_deadline = 0;
+                vcpu_kick(v);           /* SCHEDOP_poll timed out */
+            }
             n = vcpu_next_deadline(v);
             if (n && (!next || n < next))
                 next = n;

@@ -183,7 +183,7 @@ static void as_dom0(void)
 /* Arch hooks, console and x86 handlers: record and return              */
 
 static struct {
-    unsigned int block, runstate_update, memory_op, memory_reservation;
+    unsigned int block, yield, runstate_update, memory_op, memory_reservation;
     unsigned int register_info, read_input, domain_shutdown, poll, timer_op;
 } calls;
 static evtchn_port_t poll_ports[8];
@@ -204,10 +204,17 @@ static int register_info_rc;
 #define CMDLINE         "console=com1 loglvl=all dom0_mem=512M"
 #define INPUT           "typed at the console"
 
-void arch_vcpu_block(struct vcpu *v)
+void arch_vcpu_block(struct vcpu *v, bool hypercall)
 {
+    ck_assert(hypercall);
     calls.block++;
     block_v = v;
+}
+
+void arch_vcpu_yield(struct vcpu *v)
+{
+    ck_assert_ptr_nonnull(v);
+    calls.yield++;
 }
 
 void arch_vcpu_runstate_update(struct vcpu *v)
@@ -1056,6 +1063,7 @@ static unsigned long put_shutdown(unsigned int reason)
 START_TEST(test_sched_yield_block)
 {
     ck_assert_int_eq(schedop(SCHEDOP_yield, 0), 0);
+    ck_assert_uint_eq(calls.yield, 1);
     ck_assert_uint_eq(calls.block, 0);
     ck_assert_int_eq(schedop(SCHEDOP_block, 0), 0);
     ck_assert_uint_eq(calls.block, 1);

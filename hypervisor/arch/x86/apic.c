@@ -110,8 +110,10 @@ void timer_interrupt(void)
 /* Arm the one-shot LAPIC timer for an absolute system time (0: disarm). */
 void arch_timer_program(uint64_t deadline_ns)
 {
-    uint64_t now = arch_now_ns();
+    uint64_t now = arch_now_ns(), sched = arch_sched_deadline(now);
 
+    if (sched && (!deadline_ns || sched < deadline_ns))
+        deadline_ns = sched;
     if (!deadline_ns) {
         apic_timer_oneshot(0);
         return;

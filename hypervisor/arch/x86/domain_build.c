@@ -308,6 +308,8 @@ static void vcpu_init_regs(struct vcpu *v, const struct pv_layout *l)
     v->vcpu_info = &v->domain->shared_info->vcpu_info[v->vcpu_id];
     v->online = true;
     vcpu_timers_init(v);
+    arch_vcpu_fpu_init(v);
+    sched_vcpu_init(v, arch_now_ns());
 }
 
 static unsigned long dom0_pages(uint64_t dom0_mem)
@@ -370,6 +372,7 @@ void construct_dom0(const struct boot_module *kmod, const struct boot_module *in
     shared_info_init(dom0);
     ioports_init(dom0);
     evtchn_table_alloc(dom0);
+    sched_domain_init(dom0);
     domain_register(dom0);
 
     if (elf_pv_load(&img, maddr_to_virt(kmod->start), kmod->end - kmod->start,
@@ -402,24 +405,12 @@ void construct_dom0(const struct boot_module *kmod, const struct boot_module *in
            (unsigned long)l.start_info_va, (unsigned long)l.nr_pt_frames);
 }
 
-/* Run dom0's vCPU 0 on this CPU: never returns. */
+/* Hand the CPU to the scheduler: dom0 and the boot domains start. */
 void start_dom0(void)
 {
-    struct vcpu *v = dom0->vcpu[0];
-
-    set_current(v);
     time_update_wallclock(dom0);
-    time_update_vcpu(v);
-    get_cpu_info()->guest_regs = v->user_regs;
-    gdt_load_guest_frames(NULL, 0);
-    wrmsr(MSR_FS_BASE, 0);
-    wrmsr(MSR_GS_BASE, 0);
-    wrmsr(MSR_SHADOW_GS_BASE, 0);
-    clts();
-    fninit();
-    pv_load_cr3(v);
-    timers_run();
-    reset_stack_and_return();
+    set_current(NULL);
+    schedule();
 }
 
 void arch_domain_shutdown(struct domain *d)

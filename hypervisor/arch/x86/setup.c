@@ -152,33 +152,13 @@ void arch_console_read_input(char *buf, size_t len, size_t *got)
         buf[(*got)++] = (char)inb(0x3f8);
 }
 
-/*
- * SCHEDOP_block and hlt: wait, interrupts on, until an event is pending.
- * Events are re-checked with interrupts off so a wake-up is never missed.
- */
-void arch_vcpu_block(struct vcpu *v)
-{
-    v->vcpu_info->evtchn_upcall_mask = 0;
-    v->blocked = true;
-    for (;;) {
-        cli();
-        if (v->vcpu_info->evtchn_upcall_pending || domain_is_dead(v->domain))
-            break;
-        safe_halt();
-    }
-    v->blocked = false;
-}
-
-/* The vCPU runs whenever it is not blocked: keep its runstate that way. */
+/* Publish the runstate (time accounted by the scheduler) to the guest. */
 void arch_vcpu_runstate_update(struct vcpu *v)
 {
-    uint64_t now = arch_now_ns();
-
     if (!v->runstate.state_entry_time) {
         v->runstate.state = RUNSTATE_running;
-        v->runstate.state_entry_time = now;
+        v->runstate.state_entry_time = arch_now_ns();
     }
-    v->runstate.time[RUNSTATE_running] = now - v->runstate.state_entry_time;
     if (v->runstate_guest && v == current_vcpu())
         (void)copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
 }
@@ -203,38 +183,4 @@ long machine_memory_map(unsigned long arg)
     return copy_to_guest(arg, &map, sizeof(map.nr_entries));
 }
 
-/*
- * One CPU: a vCPU that is blocked waits in arch_vcpu_block with interrupts
- * on and re-checks its events after every interrupt, so raising an event
- * from interrupt context is all the kick it needs.
- */
-void vcpu_kick(struct vcpu *v)
-{
-    (void)v;
-}
 
-/* SCHEDOP_poll: like block, but for given ports and with events masked. */
-long arch_vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int n,
-                    uint64_t timeout)
-{
-    unsigned int i;
-
-    v->poll_active = true;
-    if (timeout) {
-        v->poll_deadline = timeout;
-        timers_run();
-    }
-    for (;;) {
-        cli();
-        for (i = 0; i < n; i++)
-            if (evtchn_port_pending(v->domain, ports[i]))
-                goto out;
-        if ((timeout && arch_now_ns() >= timeout) || domain_is_dead(v->domain))
-            goto out;
-        safe_halt();
-    }
-out:
-    v->poll_active = false;
-    v->poll_deadline = 0;
-    return 0;
-}

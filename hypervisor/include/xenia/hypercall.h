@@ -84,7 +84,12 @@ long do_physdev_op(unsigned long, unsigned long, unsigned long,
 
 /* Arch services the common handlers use. */
 struct vcpu *current_vcpu(void);
-void arch_vcpu_block(struct vcpu *v);
+void arch_vcpu_block(struct vcpu *v, bool hypercall);
+void arch_vcpu_yield(struct vcpu *v);
+void schedule(void) __attribute__((noreturn));
+void schedule_if_needed(void);
+uint64_t arch_sched_deadline(uint64_t now);
+void arch_vcpu_fpu_init(struct vcpu *v);
 void arch_vcpu_runstate_update(struct vcpu *v);
 uint64_t arch_now_ns(void);
 long arch_memory_op(unsigned int cmd, unsigned long arg);

@@ -15,6 +15,23 @@
 #define NR_HYPERCALL_COUNTERS 64
 #define GDT_GUEST_FRAMES FIRST_RESERVED_GDT_PAGE
 
+/* Scheduling (common/sched.c): weighted fair share with caps. */
+#define SCHED_DEFAULT_WEIGHT 256
+#define SCHED_SLICE          10000000ULL    /* 10 ms */
+#define SCHED_MIN_SLICE      1000000ULL     /* 1 ms */
+#define SCHED_PERIOD         100000000ULL   /* caps are per 100 ms */
+
+struct sched_vcpu {
+    uint64_t vruntime;       /* weighted run time, ns */
+    uint64_t started;        /* when it last got the CPU, 0 = not running */
+};
+
+struct sched_domain {
+    unsigned int weight;     /* relative share, default 256 */
+    unsigned int cap;        /* percent of one CPU, 0 = uncapped */
+    uint64_t period_start, period_used;
+};
+
 /* A bounce the vCPU must take on its next return to the guest. */
 struct trap_bounce {
     bool pending;
@@ -65,9 +82,11 @@ struct vcpu {
     uint64_t singleshot_deadline;  /* system time, 0 = none */
     uint64_t periodic_period, periodic_next;
     uint64_t poll_deadline;        /* SCHEDOP_poll timeout, 0 = none */
+    struct sched_vcpu sched;
+    bool paused;
     bool blocked;
     bool poll_active;            /* in SCHEDOP_poll */
-    bool fpu_dirty;
+    unsigned long gs_base_active, gs_base_shadow; /* raw MSRs while switched out */
     uint8_t fpu_area[512] __attribute__((aligned(16)));
 };
 
@@ -93,6 +112,8 @@ struct domain {
 
     unsigned int max_vcpus;
     struct vcpu *vcpu[MAX_VIRT_CPUS];
+    struct sched_domain sched;
+    bool paused;
 
     uint8_t *ioport_caps;        /* 8 KiB bitmap: ports the domain may use */
 
@@ -102,5 +123,14 @@ struct domain {
     char console_line[256];
     size_t console_len;
 };
+
+bool sched_vcpu_runnable(const struct vcpu *v);
+void sched_charge(struct vcpu *v, uint64_t ran_ns);
+struct vcpu *sched_pick_next(uint64_t now);
+uint64_t sched_slice(struct vcpu *next, uint64_t now);
+uint64_t sched_next_refill(uint64_t now);
+void sched_wake(struct vcpu *v, uint64_t now);
+void sched_domain_init(struct domain *d);
+void sched_vcpu_init(struct vcpu *v, uint64_t now);
 
 #endif

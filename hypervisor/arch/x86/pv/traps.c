@@ -250,10 +250,10 @@ void do_syscall(struct cpu_regs *regs)
  */
 int guest_return_work(struct cpu_regs *regs)
 {
-    struct vcpu *v = current;
+    struct vcpu *v;
 
-    if (domain_is_dead(v->domain))
-        arch_domain_shutdown(v->domain);
+    schedule_if_needed();   /* may switch to another vCPU's frame */
+    v = current;
     if (v->trap_bounce.pending)
         pv_deliver_bounce(v, regs);
     if (v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask &&
