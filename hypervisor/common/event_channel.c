@@ -275,9 +275,23 @@ static long evtchn_send(struct domain *d, evtchn_port_t port)
         return 0;
     case ECS_UNBOUND:
         return 0;   /* nobody listens yet: dropped, as Xen does */
+    case ECS_XEN:
+        xen_port_notify(d, chn->u.xen_kind);
+        return 0;
     default:
         return -XEN_EINVAL;
     }
+}
+
+evtchn_port_t evtchn_bind_xen(struct domain *d, unsigned int kind)
+{
+    evtchn_port_t port = get_free_port(d);
+
+    if (port) {
+        d->evtchn->port[port].state = ECS_XEN;
+        d->evtchn->port[port].u.xen_kind = kind;
+    }
+    return port;
 }
 
 static long evtchn_status(struct domain *self, evtchn_status_t *st)
@@ -313,6 +327,13 @@ static long evtchn_status(struct domain *self, evtchn_status_t *st)
         break;
     case ECS_IPI:
         st->status = EVTCHNSTAT_ipi;
+        break;
+    case ECS_XEN:
+        /* Shown as a link to the hypervisor, which Xen's tools also do
+         * for ports whose back-end lives in Xen. */
+        st->status = EVTCHNSTAT_interdomain;
+        st->u.interdomain.dom = DOMID_XEN;
+        st->u.interdomain.port = 0;
         break;
     default:
         st->status = EVTCHNSTAT_pirq;

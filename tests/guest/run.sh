@@ -65,7 +65,7 @@ for a in $accels; do
     if build/xenia boot --timeout 120 $acc /etc/hostname >"$log" 2>&1; then
         echo "[FAIL] refuse.non_pv_image.$label: booted"
         fail=$((fail + 1))
-    elif grep -q "dom0 kernel refused" "$log"; then
+    elif grep -q "d0 kernel refused:" "$log"; then
         echo "[PASS] refuse.non_pv_image.$label"
         pass=$((pass + 1))
     else

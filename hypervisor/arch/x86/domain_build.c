@@ -186,7 +186,9 @@ static void fill_start_info(const struct build_ctx *c, const char *cmdline)
     snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
     si->nr_pages = c->nr_pages;
     si->shared_info = (uint64_t)c->d->shared_info_mfn << PAGE_SHIFT;
-    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN | l->si_flags;
+    si->flags = l->si_flags;
+    if (c->d->domain_id == 0)
+        si->flags |= SIF_PRIVILEGED | SIF_INITDOMAIN;
     si->pt_base = l->pt_base;
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->mfn_list;
@@ -322,93 +324,124 @@ static unsigned long dom0_pages(uint64_t dom0_mem)
     return want;
 }
 
-/* Parse, lay out, fill and type dom0's memory, ready to run. */
-void construct_dom0(const struct boot_module *kmod, const struct boot_module *initrd,
-                    uint64_t dom0_mem, uint64_t dom0_max)
+/* A domU's console ring: the hypervisor is its back-end (console.c). */
+static void domu_console_init(struct domain *d, const struct build_ctx *c)
+{
+    const struct pv_layout *l = c->l;
+    start_info_t *si = pfn_to_virt(c, l->start_info.pfn);
+    evtchn_port_t port = evtchn_bind_xen(d, XEN_PORT_CONSOLE);
+
+    if (!port)
+        panic("%s: no event channel for its console", d->name);
+    d->console_ring = pfn_to_virt(c, l->console.pfn);
+    d->console_port = port;
+    si->console.domU.mfn = c->first_mfn + l->console.pfn;
+    si->console.domU.evtchn = port;
+    /* No xenstored yet: store_evtchn 0 means "local xenstore" to Linux. */
+    si->store_mfn = c->first_mfn + l->xenstore.pfn;
+    si->store_evtchn = 0;
+}
+
+static struct domain *domain_setup(const struct boot_domain *bd, unsigned long nr_pages,
+                                   struct page_info **mem)
+{
+    struct domain *d = domain_alloc(bd->domid, bd->name, bd->privileged);
+    unsigned long i;
+
+    if (!d || !vcpu_alloc(d, 0))
+        panic("no memory for %s's structures", bd->name);
+    *mem = alloc_pages_contig(nr_pages, bd->domid, NULL);
+    if (!*mem)
+        panic("no %lu MiB of contiguous memory for %s", nr_pages >> 8, bd->name);
+    for (i = 0; i < nr_pages; i++) {
+        unsigned long mfn = page_to_mfn(*mem) + i;
+
+        page_list_add(&d->page_list, mfn_to_page(mfn));
+        /* Boot memory may hold a loader's leftovers; with bootscrub=0
+         * (QEMU: RAM starts zeroed) the cost of touching it is skipped. */
+        if (opt_bootscrub)
+            memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+    }
+    d->tot_pages = nr_pages;
+    /* dom0_mem=max:X lets dom0 balloon up to X; the default is no growth. */
+    d->max_pages = MAX((unsigned long)(bd->max_mem >> PAGE_SHIFT), nr_pages);
+    shared_info_init(d);
+    ioports_init(d);
+    evtchn_table_alloc(d);
+    sched_domain_init(d);
+    if (bd->weight)
+        d->sched.weight = bd->weight;
+    d->sched.cap = bd->cap;
+    domain_register(d);
+    return d;
+}
+
+/*
+ * Parse, lay out, fill and type a boot domain's memory, ready to run:
+ * Xen's PV boot contract (dom0 gets SIF_INITDOMAIN and no rings; a domU
+ * gets console and xenstore pages).  Boot-time configuration errors panic.
+ */
+struct domain *construct_pv_domain(const struct boot_domain *bd)
 {
     static struct pv_image img;
     struct pv_layout l;
     struct pv_layout_in in;
     struct build_ctx c;
     struct page_info *pg;
-    const char *word, *args;
-    size_t wlen;
+    struct domain *d;
     char err[160];
-    struct vcpu *v;
 
-    if (elf_pv_parse(maddr_to_virt(kmod->start), kmod->end - kmod->start, &img,
-                     err, sizeof(err)) ||
-        elf_pv_check_dom0(&img, err, sizeof(err)))
-        panic("dom0 kernel refused: %s", err);
-    wlen = cmdline_first_word(kmod->cmdline, &word, &args);
+    if (elf_pv_parse(maddr_to_virt(bd->kernel->start), bd->kernel->end - bd->kernel->start,
+                     &img, err, sizeof(err)) ||
+        (bd->privileged && elf_pv_check_dom0(&img, err, sizeof(err))))
+        panic("%s kernel refused: %s", bd->name, err);
 
     memset(&in, 0, sizeof(in));
     in.img = &img;
-    in.nr_pages = dom0_pages(dom0_mem);
-    in.initrd_len = initrd ? initrd->end - initrd->start : 0;
-    in.is_dom0 = true;
+    in.nr_pages = bd->domid == 0 ? dom0_pages(bd->mem) : bd->mem >> PAGE_SHIFT;
+    in.initrd_len = bd->initrd ? bd->initrd->end - bd->initrd->start : 0;
+    in.is_dom0 = bd->domid == 0;
     in.unmapped_initrd = pv_image_has_note(&img, XEN_ELFNOTE_MOD_START_PFN) && img.mod_start_pfn;
     in.init_p2m = pv_image_has_note(&img, XEN_ELFNOTE_INIT_P2M);
     if (pv_layout_compute(&in, &l, err, sizeof(err)))
-        panic("dom0 layout: %s", err);
+        panic("%s layout: %s", bd->name, err);
 
-    dom0 = domain_alloc(0, "d0", true);
-    if (!dom0 || !(v = vcpu_alloc(dom0, 0)))
-        panic("no memory for dom0's structures");
-    pg = alloc_pages_contig(in.nr_pages, 0, NULL);
-    if (!pg)
-        panic("no %lu MiB of contiguous memory for dom0", (unsigned long)in.nr_pages >> 8);
-    c = (struct build_ctx){ dom0, page_to_mfn(pg), in.nr_pages, &l };
-    for (unsigned long i = 0; i < in.nr_pages; i++) {
-        page_list_add(&dom0->page_list, mfn_to_page(c.first_mfn + i));
-        /* Boot memory may hold a loader's leftovers; with bootscrub=0
-         * (QEMU: RAM starts zeroed) the cost of touching it is skipped. */
-        if (opt_bootscrub)
-            memset(mfn_to_virt(c.first_mfn + i), 0, PAGE_SIZE);
-    }
-    dom0->tot_pages = in.nr_pages;
-    /* dom0_mem=max:X lets dom0 balloon up to X; the default is no growth. */
-    dom0->max_pages = MAX((unsigned long)(dom0_max >> PAGE_SHIFT), (unsigned long)in.nr_pages);
-    shared_info_init(dom0);
-    ioports_init(dom0);
-    evtchn_table_alloc(dom0);
-    sched_domain_init(dom0);
-    domain_register(dom0);
-
-    if (elf_pv_load(&img, maddr_to_virt(kmod->start), kmod->end - kmod->start,
-                    &build_load_ops, &c))
-        panic("dom0: loading the kernel image failed");
-    if (initrd)
-        memcpy(pfn_to_virt(&c, l.initrd.pfn), maddr_to_virt(initrd->start), in.initrd_len);
+    d = domain_setup(bd, in.nr_pages, &pg);
+    c = (struct build_ctx){ d, page_to_mfn(pg), in.nr_pages, &l };
+    if (elf_pv_load(&img, maddr_to_virt(bd->kernel->start),
+                    bd->kernel->end - bd->kernel->start, &build_load_ops, &c))
+        panic("%s: loading the kernel image failed", bd->name);
+    if (bd->initrd)
+        memcpy(pfn_to_virt(&c, l.initrd.pfn), maddr_to_virt(bd->initrd->start), in.initrd_len);
     if (pv_image_has_note(&img, XEN_ELFNOTE_HYPERCALL_PAGE))
         write_hypercall_page(gva_to_virt(&c, img.hypercall_page));
     fill_p2m(&c);
-    fill_start_info(&c, args);
+    fill_start_info(&c, bd->cmdline);
+    if (!in.is_dom0)
+        domu_console_init(d, &c);
     build_page_tables(&c);
 
-    /* Typing the L4 validates the whole tree; dom0's L4 starts pinned. */
+    /* Typing the L4 validates the whole tree; the L4 starts pinned. */
     pg = mfn_to_page(c.first_mfn + l.pt_pfn[3]);
-    if (!get_page_and_type(pg, 0, PGT_l4_page_table) ||
-        !get_page_and_type(pg, 0, PGT_l4_page_table))
-        panic("dom0's bootstrap page tables do not validate");
+    if (!get_page_and_type(pg, d->domain_id, PGT_l4_page_table) ||
+        !get_page_and_type(pg, d->domain_id, PGT_l4_page_table))
+        panic("%s's bootstrap page tables do not validate", bd->name);
     pg->flags |= PGF_pinned;
-    v->guest_table = page_to_mfn(pg);
-    vcpu_init_regs(v, &l);
+    d->vcpu[0]->guest_table = page_to_mfn(pg);
+    vcpu_init_regs(d->vcpu[0], &l);
+    time_update_wallclock(d);
 
-    mm_release_module(kmod);
-    if (initrd)
-        mm_release_module(initrd);
-    printk("dom0: %s kernel \"%.*s\", %lu MiB, entry %#lx, start_info %#lx, "
-           "%lu page-table frames",
-           img.guest_os[0] ? img.guest_os : "unknown", (int)wlen, word ? word : "",
+    printk("%s: %s kernel, %lu MiB, entry %#lx, start_info %#lx, %lu page-table frames%s",
+           d->name, img.guest_os[0] ? img.guest_os : "unknown",
            (unsigned long)in.nr_pages >> 8, (unsigned long)l.entry,
-           (unsigned long)l.start_info_va, (unsigned long)l.nr_pt_frames);
+           (unsigned long)l.start_info_va, (unsigned long)l.nr_pt_frames,
+           d->sched.cap || d->sched.weight != SCHED_DEFAULT_WEIGHT ? ", scheduling set" : "");
+    return d;
 }
 
 /* Hand the CPU to the scheduler: dom0 and the boot domains start. */
-void start_dom0(void)
+void start_domains(void)
 {
-    time_update_wallclock(dom0);
     set_current(NULL);
     schedule();
 }

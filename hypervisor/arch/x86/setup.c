@@ -16,9 +16,8 @@
 void serial_init(void);
 void apic_init(void);
 void start_xenia(uint32_t mbi_pa);
-void construct_dom0(const struct boot_module *kmod, const struct boot_module *initrd,
-                    uint64_t dom0_mem, uint64_t dom0_max);
-void start_dom0(void) __attribute__((noreturn));
+struct domain *construct_pv_domain(const struct boot_domain *bd);
+void start_domains(void) __attribute__((noreturn));
 
 static struct boot_info boot_info;
 static bool cmdline_has_image_name;   /* the loader put our path first */
@@ -114,6 +113,101 @@ static void read_multiboot(uint32_t mbi_pa)
     }
 }
 
+static struct boot_domain boot_domains[MAX_MODULES];
+static void keep_guest_word(void *ctx, const char *word, size_t len);
+static unsigned int nr_boot_domains;
+
+static bool module_is_elf(const struct boot_module *m)
+{
+    return m->end - m->start >= 4 && !memcmp(maddr_to_virt(m->start), "\x7f" "ELF", 4);
+}
+
+/*
+ * A boot domain's module string: "path [xenia.OPTION=VALUE]... guest args".
+ * The xenia.* words configure the domain and are removed; the rest is the
+ * guest's command line.  Options: name, mem (size), weight, cap (percent).
+ */
+static void boot_domain_options(struct boot_domain *bd, const char *args)
+{
+    const struct cmdline_param params[] = {
+        { .name = "xenia.name", .type = CMDLINE_STRING, .var = bd->name,
+          .size = sizeof(bd->name) },
+        { .name = "xenia.mem", .type = CMDLINE_SIZE, .var = &bd->mem },
+        { .name = "xenia.weight", .type = CMDLINE_UINT, .var = &bd->weight,
+          .min = 1, .max = 65535 },
+        { .name = "xenia.cap", .type = CMDLINE_UINT, .var = &bd->cap, .max = 100 },
+        { .name = "xenia.vcpus", .type = CMDLINE_UINT, .var = &bd->vcpus,
+          .min = 1, .max = 1 },
+    };
+    char err[128];
+
+    bd->cmdline[0] = '\0';
+    if (cmdline_parse(args, params, ARRAY_SIZE(params), keep_guest_word, bd,
+                      err, sizeof(err)))
+        panic("%s: %s", bd->name, err);
+}
+
+/* Words that are not xenia.* options belong to the guest. */
+static void keep_guest_word(void *ctx, const char *word, size_t len)
+{
+    struct boot_domain *bd = ctx;
+    size_t used = strlen(bd->cmdline);
+
+    if (used + len + 2 > sizeof(bd->cmdline))
+        panic("%s: guest command line too long", bd->name);
+    if (used)
+        bd->cmdline[used++] = ' ';
+    memcpy(bd->cmdline + used, word, len);
+    bd->cmdline[used + len] = '\0';
+}
+
+/*
+ * Module 0 is dom0's kernel; each later ELF module is another boot domain
+ * (domain ids 1, 2, ...), and a non-ELF module is the initrd of the kernel
+ * before it.
+ */
+static void build_boot_domains(void)
+{
+    unsigned int i;
+    const char *word, *args;
+
+    for (i = 0; i < boot_info.nr_modules; i++) {
+        struct boot_module *m = &boot_info.modules[i];
+        struct boot_domain *bd;
+
+        cmdline_first_word(m->cmdline, &word, &args);
+        if (i > 0 && !module_is_elf(m)) {
+            bd = &boot_domains[nr_boot_domains - 1];
+            if (bd->initrd)
+                panic("module %u: %s already has an initrd", i, bd->name);
+            bd->initrd = m;
+            continue;
+        }
+        bd = &boot_domains[nr_boot_domains];
+        bd->domid = (domid_t)nr_boot_domains;
+        bd->kernel = m;
+        snprintf(bd->name, sizeof(bd->name), "d%u", nr_boot_domains);
+        if (nr_boot_domains == 0) {
+            bd->privileged = true;
+            bd->mem = opt_dom0_mem.has_amount ? opt_dom0_mem.amount : 0;
+            bd->max_mem = opt_dom0_mem.has_max ? opt_dom0_mem.max : 0;
+            strlcpy(bd->cmdline, args, sizeof(bd->cmdline));
+        } else {
+            bd->mem = 32 << 20;
+            boot_domain_options(bd, args);
+        }
+        nr_boot_domains++;
+    }
+    for (i = 0; i < nr_boot_domains; i++) {
+        struct domain *d = construct_pv_domain(&boot_domains[i]);
+
+        if (i == 0)
+            dom0 = d;
+    }
+    for (i = 0; i < boot_info.nr_modules; i++)
+        mm_release_module(&boot_info.modules[i]);
+}
+
 static void cpu_init(void)
 {
     write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE) & ~X86_CR0_EM);
@@ -122,7 +216,6 @@ static void cpu_init(void)
 
 void start_xenia(uint32_t mbi_pa)
 {
-    const struct boot_module *initrd;
 
     serial_init();
     read_multiboot(mbi_pa);
@@ -137,12 +230,9 @@ void start_xenia(uint32_t mbi_pa)
 
     if (boot_info.nr_modules == 0)
         panic("no dom0 kernel: give it as the first multiboot module");
-    initrd = boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL;
-    construct_dom0(&boot_info.modules[0], initrd,
-                   opt_dom0_mem.has_amount ? opt_dom0_mem.amount : 0,
-                   opt_dom0_mem.has_max ? opt_dom0_mem.max : 0);
-    printk("Starting dom0");
-    start_dom0();
+    build_boot_domains();
+    printk("Starting domains");
+    start_domains();
 }
 
 void arch_console_read_input(char *buf, size_t len, size_t *got)

@@ -20,6 +20,12 @@ enum evtchn_state {
     ECS_VIRQ,
     ECS_IPI,
     ECS_RESERVED,   /* port 0: never handed out */
+    ECS_XEN,        /* the other end is the hypervisor (console back-end) */
+};
+
+/* What a hypervisor-bound port is for. */
+enum xen_port_kind {
+    XEN_PORT_CONSOLE = 1,
 };
 
 struct evtchn {
@@ -32,6 +38,7 @@ struct evtchn {
             evtchn_port_t port;
         } interdomain;                          /* ECS_INTERDOMAIN */
         uint32_t virq;                          /* ECS_VIRQ */
+        uint32_t xen_kind;                      /* ECS_XEN */
     } u;
 };
 
@@ -54,6 +61,11 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 void evtchn_send_global_virq(struct domain *d, unsigned int virq);
 /* Raise a port from inside the hypervisor (console, xenstore back-ends). */
 int evtchn_raise(struct domain *d, evtchn_port_t port);
+
+/* A port of d whose other end is the hypervisor; 0 if none is free. */
+evtchn_port_t evtchn_bind_xen(struct domain *d, unsigned int kind);
+/* The guest sent on such a port (implemented by the back-ends). */
+void xen_port_notify(struct domain *d, unsigned int kind);
 
 /* True if any of the ports is pending (SCHEDOP_poll). */
 bool evtchn_port_pending(struct domain *d, evtchn_port_t port);

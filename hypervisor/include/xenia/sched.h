@@ -7,6 +7,7 @@
 #include <asm/regs.h>
 #include <xenia/mm.h>
 #include <xenia/event.h>
+#include <xen/io/console.h>
 
 #define MAX_VIRT_CPUS   XEN_LEGACY_MAX_VCPUS
 #define DOMAIN_NAME_LEN 32
@@ -122,6 +123,8 @@ struct domain {
 
     char console_line[256];
     size_t console_len;
+    struct xencons_interface *console_ring;   /* domU: hypervisor back-end */
+    evtchn_port_t console_port;
 };
 
 bool sched_vcpu_runnable(const struct vcpu *v);

@@ -5,6 +5,7 @@
 
 #include <xenia/lib.h>
 #include <asm/page.h>
+#include <xen/xen.h>
 
 #define MAX_MODULES   16
 #define MAX_RAM_RANGES 64
@@ -21,6 +22,17 @@ struct boot_info {
     struct { uint64_t start, end; } ram[MAX_RAM_RANGES];
     unsigned int nr_modules;
     struct boot_module modules[MAX_MODULES];
+};
+
+/* A domain declared at boot (dom0, or a later module: hyperlaunch style). */
+struct boot_domain {
+    domid_t domid;
+    char name[32];
+    bool privileged;
+    const struct boot_module *kernel, *initrd;
+    uint64_t mem, max_mem;         /* bytes; dom0: 0 = default */
+    unsigned int weight, cap, vcpus;
+    char cmdline[CMDLINE_MAX];
 };
 
 extern unsigned long max_page;
