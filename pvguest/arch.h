@@ -151,4 +151,13 @@ static inline void barrier(void)
     asm volatile("" ::: "memory");
 }
 
+/* Time-stamp counter (serialising is the caller's business). */
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
 #endif /* PVGUEST_ARCH_H */

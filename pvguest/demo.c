@@ -47,7 +47,8 @@ int demo_main(void)
 {
     long code;
 
-    printf("pvguest: hello from a Xen PV dom0 (start_info %p, %lu pages, cmdline '%s')\n",
+    printf("pvguest: hello from a Xen PV %s (start_info %p, %lu pages, cmdline '%s')\n",
+           (pvg_si->flags & SIF_INITDOMAIN) ? "dom0" : "domU",
            (void *)pvg_si, pvg_si->nr_pages, (const char *)pvg_si->cmd_line);
     printf("pvguest: trap table and callbacks installed\n");
     if (demo_page_fault() || demo_gp())

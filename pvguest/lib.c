@@ -211,7 +211,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
-/* dom0 may write to Xen's console directly (CONSOLEIO_write). */
+/* dom0 writes to Xen's console (CONSOLEIO_write), a domU to its ring. */
 int printf(const char *fmt, ...)
 {
     char buf[512];
@@ -223,6 +223,6 @@ int printf(const char *fmt, ...)
     va_end(ap);
     if (n > (int)sizeof(buf) - 1)
         n = sizeof(buf) - 1;
-    HYPERVISOR_console_io(CONSOLEIO_write, n, buf);
+    pvg_console_write(buf, n);
     return n;
 }

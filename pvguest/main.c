@@ -128,8 +128,17 @@ void __noreturn pvg_main(start_info_t *si)
         rc = demo_main();
     else if (!strcmp(role, "bench"))
         rc = bench_main();
+    else if (!strcmp(role, "wait"))
+        rc = wait_main();
+    else if (!strcmp(role, "pingpong"))
+        rc = pingpong_main();
+    else if (!strcmp(role, "spin"))
+        rc = spin_main();
+    else if (!strcmp(role, "unpriv"))
+        rc = unpriv_main();
     else {
-        printf("pvguest: unknown role '%s' (want test, demo or bench)\n", role);
+        printf("pvguest: unknown role '%s' (want test, demo, bench, wait, "
+               "pingpong, spin or unpriv)\n", role);
         rc = 1;
     }
     pvg_shutdown(rc);

@@ -63,6 +63,11 @@ int printf(const char *fmt, ...) __printf(1, 2);
 unsigned long pfn_to_mfn(unsigned long pfn);
 unsigned long virt_to_mfn(const void *va);
 uint64_t virt_to_maddr(const void *va);
+void pvg_console_write(const char *buf, int n);   /* console.c */
+int wait_main(void);                              /* multi.c */
+int pingpong_main(void);
+int spin_main(void);
+int unpriv_main(void);
 void *mfn_to_virt(unsigned long mfn);        /* only for frames in our 1:1 map */
 uint64_t *pte_lookup(const void *va);        /* RO view of the L1e, or NULL */
 int mm_set_pte(const void *va, uint64_t pte);/* update_va_mapping + invlpg */

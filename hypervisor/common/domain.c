@@ -15,6 +15,15 @@ const char *shutdown_reason_name(unsigned int reason)
     return reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "unknown";
 }
 
+/* As Xen: the control domain hears of any other domain's shutdown. */
+static void domain_notify_control(struct domain *d)
+{
+    struct domain *ctl = domain_by_id(0);
+
+    if (ctl && ctl != d)
+        evtchn_send_global_virq(ctl, VIRQ_DOM_EXC);
+}
+
 bool domain_is_dead(const struct domain *d)
 {
     return d->state != DOMSTATE_RUNNING;
@@ -28,6 +37,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->shutdown_reason = reason;
     printk("%s shut down: %s, code %u", d->name, shutdown_reason_name(reason),
            d->shutdown_code == ~0u ? 0 : d->shutdown_code);
+    domain_notify_control(d);
     arch_domain_shutdown(d);
 }
 
@@ -39,6 +49,7 @@ void domain_crash(struct domain *d, const char *why)
     log_err("%s crashed: %s", d->name, why);
     d->state = DOMSTATE_SHUTDOWN;
     d->shutdown_reason = SHUTDOWN_crash;
+    domain_notify_control(d);
     arch_domain_shutdown(d);
 }
 

@@ -33,6 +33,8 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(callback_op, do_callback_op, 0),
     HC(event_channel_op, do_event_channel_op, 0),
     HC(xenia_debug_op, do_xenia_debug_op, HCF_PRIV),
+    HC(domctl, do_domctl, HCF_PRIV),
+    HC(sysctl, do_sysctl, HCF_PRIV),
 };
 
 const struct hypercall_desc *hypercall_lookup(unsigned long nr)

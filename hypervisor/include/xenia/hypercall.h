@@ -79,6 +79,10 @@ long do_update_va_mapping(unsigned long, unsigned long, unsigned long,
                           unsigned long, unsigned long);
 long do_update_va_mapping_otherdomain(unsigned long, unsigned long, unsigned long,
                                       unsigned long, unsigned long);
+long do_domctl(unsigned long, unsigned long, unsigned long, unsigned long,
+               unsigned long);
+long do_sysctl(unsigned long, unsigned long, unsigned long, unsigned long,
+               unsigned long);
 long do_physdev_op(unsigned long, unsigned long, unsigned long,
                    unsigned long, unsigned long);
 

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* domctl and sysctl: the control domain's view and control of every domain. */
+/* domctl.h and sysctl.h are the tools' interface; with __XEN_TOOLS__ the
+ * headers pick the latest interface version themselves (the same one the
+ * command line names). */
+#undef __XEN_INTERFACE_VERSION__
+#define __XEN_TOOLS__ 1
+#include <xenia/console.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/mm.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
+
+/*
+ * Both hypercalls are HCF_PRIV in the table (-EPERM for anyone but the
+ * control domain).  Each carries an interface version that must be the
+ * one Debian's 4.17 headers define (-EACCES otherwise, as Xen).
+ * Implemented today: getdomaininfo, pause/unpause, max_mem, the credit
+ * scheduler's weight and cap; sysctl physinfo, getdomaininfolist,
+ * readconsole, sched_id.  Everything else is -ENOSYS.
+ */
+
+extern unsigned long tsc_khz;
+extern unsigned long max_page;
+
+static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    unsigned int i;
+
+    memset(info, 0, sizeof(*info));
+    info->domain = d->domain_id;
+    if (d->state == DOMSTATE_DYING)
+        info->flags |= XEN_DOMINF_dying;
+    /* As Xen: a code set with SCHEDOP_shutdown_code replaces the reason. */
+    if (d->state == DOMSTATE_SHUTDOWN)
+        info->flags |= XEN_DOMINF_shutdown |
+                       ((d->shutdown_code != ~0u ? d->shutdown_code : d->shutdown_reason) &
+                        XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift;
+    if (d->paused)
+        info->flags |= XEN_DOMINF_paused;
+    info->tot_pages = d->tot_pages;
+    info->max_pages = d->max_pages;
+    info->shared_info_frame = d->shared_info_mfn;
+    info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+    for (i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        info->max_vcpu_id = i;
+        info->cpu_time += v->runstate.time[RUNSTATE_running];
+        if (v->online) {
+            info->nr_online_vcpus++;
+            if (v->blocked)
+                info->flags |= XEN_DOMINF_blocked;
+            else if (v == current_vcpu())
+                info->flags |= XEN_DOMINF_running;
+        }
+    }
+    info->gpaddr_bits = 52;
+}
+
+/* The first live domain with an id >= id (how tools iterate), or NULL. */
+static struct domain *domain_at_or_after(domid_t id)
+{
+    struct domain *d, *best = NULL;
+    unsigned int i;
+
+    for (i = 0; (d = domain_iterate(&i)) != NULL;)
+        if (d->domain_id >= id && (!best || d->domain_id < best->domain_id))
+            best = d;
+    return best;
+}
+
+static long domctl_scheduler(struct domain *d, struct xen_domctl_scheduler_op *op)
+{
+    if (op->sched_id != XEN_SCHEDULER_CREDIT)
+        return -XEN_EINVAL;
+    switch (op->cmd) {
+    case XEN_DOMCTL_SCHEDOP_getinfo:
+        op->u.credit.weight = d->sched.weight;
+        op->u.credit.cap = d->sched.cap;
+        return 0;
+    case XEN_DOMCTL_SCHEDOP_putinfo:
+        if (op->u.credit.cap > 100)
+            return -XEN_EINVAL;
+        if (op->u.credit.weight)
+            d->sched.weight = op->u.credit.weight;
+        d->sched.cap = op->u.credit.cap;
+        return 0;
+    }
+    return -XEN_EINVAL;
+}
+
+static long domctl_dispatch(struct xen_domctl *op)
+{
+    struct domain *d;
+
+    if (op->cmd == XEN_DOMCTL_getdomaininfo) {
+        d = domain_at_or_after(op->domain);
+        if (!d)
+            return -XEN_ESRCH;
+        fill_domaininfo(d, &op->u.getdomaininfo);
+        op->domain = d->domain_id;
+        return 0;
+    }
+    d = domain_by_id(op->domain);
+    if (!d)
+        return -XEN_ESRCH;
+    switch (op->cmd) {
+    case XEN_DOMCTL_pausedomain:
+        if (d == current_vcpu()->domain)
+            return -XEN_EINVAL;
+        d->paused = true;
+        return 0;
+    case XEN_DOMCTL_unpausedomain:
+        d->paused = false;
+        arch_vcpu_yield(current_vcpu());
+        return 0;
+    case XEN_DOMCTL_max_mem:
+        d->max_pages = op->u.max_mem.max_memkb >> 2;
+        return 0;
+    case XEN_DOMCTL_scheduler_op:
+        return domctl_scheduler(d, &op->u.scheduler_op);
+    }
+    return -XEN_ENOSYS;
+}
+
+long do_domctl(unsigned long arg, unsigned long a2, unsigned long a3,
+               unsigned long a4, unsigned long a5)
+{
+    struct xen_domctl op;
+    long rc;
+
+    (void)a2, (void)a3, (void)a4, (void)a5;
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    rc = domctl_dispatch(&op);
+    if (rc == 0 && copy_to_guest(arg, &op, sizeof(op)))
+        return -XEN_EFAULT;
+    return rc;
+}
+
+static long sysctl_domaininfolist(struct xen_sysctl_getdomaininfolist *l)
+{
+    struct xen_domctl_getdomaininfo info;
+    domid_t id = l->first_domain;
+    uint32_t n = 0;
+    struct domain *d;
+
+    while (n < l->max_domains && (d = domain_at_or_after(id)) != NULL) {
+        fill_domaininfo(d, &info);
+        if (copy_to_guest((unsigned long)l->buffer.p + n * sizeof(info), &info, sizeof(info)))
+            return -XEN_EFAULT;
+        n++;
+        id = d->domain_id + 1;
+    }
+    l->num_domains = n;
+    return 0;
+}
+
+static long sysctl_readconsole(struct xen_sysctl_readconsole *rc)
+{
+    char chunk[256];
+    uint32_t idx = rc->incremental ? rc->index : 0, done = 0;
+
+    while (done < rc->count) {
+        size_t n = console_read_history(chunk, MIN(sizeof(chunk), (size_t)(rc->count - done)), &idx);
+
+        if (!n)
+            break;
+        if (copy_to_guest((unsigned long)rc->buffer.p + done, chunk, n))
+            return -XEN_EFAULT;
+        done += n;
+    }
+    rc->count = done;
+    rc->index = idx;
+    return 0;
+}
+
+long do_sysctl(unsigned long arg, unsigned long a2, unsigned long a3,
+               unsigned long a4, unsigned long a5)
+{
+    struct xen_sysctl op;
+    long rc = -XEN_ENOSYS;
+
+    (void)a2, (void)a3, (void)a4, (void)a5;
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    switch (op.cmd) {
+    case XEN_SYSCTL_physinfo:
+        memset(&op.u.physinfo, 0, sizeof(op.u.physinfo));
+        op.u.physinfo.threads_per_core = 1;
+        op.u.physinfo.cores_per_socket = 1;
+        op.u.physinfo.nr_cpus = 1;
+        op.u.physinfo.nr_nodes = 1;
+        op.u.physinfo.cpu_khz = (uint32_t)tsc_khz;
+        op.u.physinfo.total_pages = frames_total();
+        op.u.physinfo.free_pages = frames_free();
+        op.u.physinfo.max_mfn = max_page - 1;
+        rc = 0;
+        break;
+    case XEN_SYSCTL_getdomaininfolist:
+        rc = sysctl_domaininfolist(&op.u.getdomaininfolist);
+        break;
+    case XEN_SYSCTL_readconsole:
+        rc = sysctl_readconsole(&op.u.readconsole);
+        break;
+    case XEN_SYSCTL_sched_id:
+        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
+        rc = 0;
+        break;
+    }
+    if (rc == 0 && copy_to_guest(arg, &op, sizeof(op)))
+        return -XEN_EFAULT;
+    return rc;
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pvguest: roles for several domains: wait (dom0), pingpong and spin. */
+
+/* domctl.h is the tools' interface: with __XEN_TOOLS__ the headers pick
+ * the latest interface version themselves. */
+#undef __XEN_INTERFACE_VERSION__
+#define __XEN_TOOLS__ 1
+#include <stdbool.h>
+#include "pvguest.h"
+#include "arch.h"
+#include "hypercall.h"
+#include <xen/domctl.h>
+
+#define MAX_WAIT_DOMAINS 16
+
+/* Is word one of the command line's words? */
+static bool cmdline_word(const char *word)
+{
+    const char *p = (const char *)pvg_si->cmd_line;
+    size_t n = strlen(word);
+
+    for (; *p; p++)
+        if ((p == (const char *)pvg_si->cmd_line || p[-1] == ' ') &&
+            !strncmp(p, word, n) && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* The value of "key=N" on the command line, or def. */
+static unsigned long cmdline_ulong(const char *key, unsigned long def)
+{
+    const char *p = (const char *)pvg_si->cmd_line;
+    size_t n = strlen(key);
+
+    for (; *p; p++) {
+        if ((p == (const char *)pvg_si->cmd_line || p[-1] == ' ') &&
+            !strncmp(p, key, n) && p[n] == '=') {
+            unsigned long v = 0;
+
+            for (p += n + 1; *p >= '0' && *p <= '9'; p++)
+                v = v * 10 + (unsigned long)(*p - '0');
+            return v;
+        }
+    }
+    return def;
+}
+
+static long domctl_getdomaininfo(domid_t dom, struct xen_domctl_getdomaininfo *info)
+{
+    struct xen_domctl op = {
+        .cmd = XEN_DOMCTL_getdomaininfo,
+        .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+        .domain = dom,
+    };
+    long rc = HC(__HYPERVISOR_domctl, &op, 0, 0, 0, 0);
+
+    if (rc == 0 && op.domain != dom)
+        return -XEN_ESRCH;      /* the next domain up answered */
+    if (rc == 0)
+        *info = op.u.getdomaininfo;
+    return rc;
+}
+
+/* Block for a while on one port (SCHEDOP_poll with a timeout). */
+static void poll_port(evtchn_port_t port, uint64_t timeout_ns)
+{
+    struct sched_poll poll = { .nr_ports = 1, .timeout = 0 };
+    uint64_t now = pvg_shared->vcpu_info[0].time.system_time;
+
+    set_xen_guest_handle(poll.ports, &port);
+    poll.timeout = timeout_ns ? now + timeout_ns : 0;
+    HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+}
+
+static void clear_pending(evtchn_port_t port)
+{
+    __atomic_fetch_and(&pvg_shared->evtchn_pending[port / 64], ~(1UL << (port % 64)),
+                       __ATOMIC_SEQ_CST);
+}
+
+static bool port_pending(evtchn_port_t port)
+{
+    return (__atomic_load_n(&pvg_shared->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) >>
+            (port % 64)) & 1;
+}
+
+/*
+ * dom0: "wait domains=N" -- sleep on VIRQ_DOM_EXC until domains 1..N have
+ * all shut down, report how, and succeed if every one powered off.
+ */
+int wait_main(void)
+{
+    unsigned long n = cmdline_ulong("domains", 1), left = n, d;
+    evtchn_bind_virq_t bind = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+    bool done[MAX_WAIT_DOMAINS] = { false };
+    int failures = 0;
+
+    if (n >= MAX_WAIT_DOMAINS || HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bind))
+        return 1;
+    printf("pvguest: waiting for %lu domain(s) to shut down\n", n);
+    while (left) {
+        for (d = 1; d <= n; d++) {
+            struct xen_domctl_getdomaininfo info;
+            long rc;
+
+            if (done[d])
+                continue;
+            rc = domctl_getdomaininfo((domid_t)d, &info);
+            if (rc == 0 && !(info.flags & XEN_DOMINF_shutdown))
+                continue;
+            done[d] = true;
+            left--;
+            if (rc) {
+                printf("pvguest: domain %lu: gone (%ld)\n", d, rc);
+                failures++;
+                continue;
+            }
+            printf("pvguest: domain %lu shut down, code %u\n", d,
+                   (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
+            if (((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask) !=
+                SHUTDOWN_poweroff)
+                failures++;
+        }
+        if (left) {
+            poll_port(bind.port, 100000000);   /* 100 ms: a lost edge costs little */
+            clear_pending(bind.port);
+        }
+    }
+    printf("pvguest: all %lu domain(s) done, %d failed\n", n, failures);
+    return failures ? 1 : 0;
+}
+
+/*
+ * "pingpong peer=D count=N server" or "pingpong peer=D port=P count=N":
+ * the server offers an unbound port to the peer and answers every event;
+ * the client binds to it and sends N events, waiting for each answer.
+ */
+int pingpong_main(void)
+{
+    domid_t peer = (domid_t)cmdline_ulong("peer", 0);
+    unsigned long count = cmdline_ulong("count", 1000), i, tries = 0;
+    evtchn_port_t port;
+    bool server = cmdline_word("server");
+
+    if (server) {
+        evtchn_alloc_unbound_t a = { .dom = DOMID_SELF, .remote_dom = peer };
+
+        if (HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a))
+            return 1;
+        port = a.port;
+        printf("pingpong: serving domain %u on port %u\n", peer, port);
+    } else {
+        evtchn_bind_interdomain_t b = {
+            .remote_dom = peer, .remote_port = (evtchn_port_t)cmdline_ulong("port", 1),
+        };
+
+        /* The server may not have offered its port yet. */
+        while (HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b)) {
+            if (++tries > 100000)
+                return 1;
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        }
+        port = b.local_port;
+        clear_pending(port);    /* binding raises the local port once */
+        printf("pingpong: bound to domain %u port %u as local port %u\n", peer,
+               b.remote_port, port);
+    }
+    for (i = 0; i < count; i++) {
+        evtchn_send_t send = { .port = port };
+
+        if (!server && HYPERVISOR_event_channel_op(EVTCHNOP_send, &send))
+            return 1;
+        while (!port_pending(port))
+            poll_port(port, 0);
+        clear_pending(port);
+        if (server && HYPERVISOR_event_channel_op(EVTCHNOP_send, &send))
+            return 1;
+    }
+    printf("pingpong: %lu round trips done\n", count);
+    return 0;
+}
+
+/* "spin ms=T": count loop iterations for T ms of system time. */
+int spin_main(void)
+{
+    volatile struct vcpu_time_info *t = &pvg_shared->vcpu_info[0].time;
+    unsigned long ms = cmdline_ulong("ms", 2000), iterations = 0;
+    uint64_t start = t->system_time, end = start + ms * 1000000ULL;
+
+    for (;;) {
+        uint32_t ver = t->version;
+        uint64_t now, tsc0 = t->tsc_timestamp, base = t->system_time;
+        uint32_t mul = t->tsc_to_system_mul;
+        int8_t shift = t->tsc_shift;
+        unsigned int k;
+
+        for (k = 0; k < 10000; k++)
+            __asm__ volatile("" ::: "memory");
+        iterations++;
+        if (ver & 1 || ver != t->version)
+            continue;
+        now = rdtsc() - tsc0;
+        now = shift >= 0 ? now << shift : now >> -shift;
+        now = base + (uint64_t)(((unsigned __int128)now * mul) >> 32);
+        if (now >= end)
+            break;
+    }
+    printf("spin: %lu iterations in %lu ms\n", iterations, ms);
+    return 0;
+}
+
+/*
+ * "unpriv" (run as a domU): every control operation must be refused with
+ * Xen's error, and nothing the domain may not see must leak.
+ */
+int unpriv_main(void)
+{
+    struct xen_domctl dc = {
+        .cmd = XEN_DOMCTL_getdomaininfo,
+        .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+    };
+    struct xen_domctl pause = {
+        .cmd = XEN_DOMCTL_pausedomain,
+        .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+    };
+    struct mmuext_op flush = { .cmd = MMUEXT_FLUSH_CACHE };
+    char buf[16];
+    struct {
+        const char *what;
+        long rc, want;
+    } checks[] = {
+        { "domctl getdomaininfo", HC(__HYPERVISOR_domctl, &dc, 0, 0, 0, 0), -XEN_EPERM },
+        { "domctl pausedomain", HC(__HYPERVISOR_domctl, &pause, 0, 0, 0, 0), -XEN_EPERM },
+        { "sysctl", HC(__HYPERVISOR_sysctl, &dc, 0, 0, 0, 0), -XEN_EPERM },
+        { "xenia_debug_op", HC(__HYPERVISOR_arch_7, 1, 0, 0, 0, 0), -XEN_EPERM },
+        { "console_io read", HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf),
+          -XEN_EPERM },
+        { "mmuext flush_cache", HYPERVISOR_mmuext_op(&flush, 1, NULL, DOMID_SELF),
+          -XEN_EACCES },
+        { "xen_version commandline", HYPERVISOR_xen_version(XENVER_commandline, buf),
+          -XEN_EPERM },
+    };
+    unsigned int i, failed = 0;
+
+    for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+        bool ok = checks[i].rc == checks[i].want;
+
+        printf("[%s] unpriv.%s: %ld (want %ld)\n", ok ? "PASS" : "FAIL",
+               checks[i].what, checks[i].rc, checks[i].want);
+        failed += !ok;
+    }
+    printf("unpriv: %u passed, %u failed\n", i - failed, failed);
+    return failed ? 1 : 0;
+}

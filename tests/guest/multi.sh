@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Several domains at boot: named consoles, events between domains, blocking,
+# weights and caps, and control operations refused to a domU.  dom0 runs
+# pvguest's "wait" role (it powers off once the other domains have shut
+# down), so each boot ends with QEMU's exit status through xenia.
+set -u
+cd "$(dirname "$0")/../.."
+
+PV=build/pvguest/pvguest
+pass=0
+fail=0
+log=$(mktemp)
+
+ok() { echo "[PASS] $1"; pass=$((pass + 1)); }
+ko() { echo "[FAIL] $1"; tail -n 20 "$log"; fail=$((fail + 1)); }
+
+boot() {
+    build/xenia boot --tcg --timeout 240 "$@" >"$log" 2>&1
+}
+
+# Iterations a "spin" domain reported.
+spun() {
+    sed -n "s/^($1) spin: \([0-9]*\) iterations.*/\1/p" "$log"
+}
+
+# 1. dom0 and two boot domains, each console shown with its name.
+if boot $PV "wait domains=2" --module "$PV,xenia.name=alpha demo" \
+        --module "$PV,xenia.name=beta xenia.mem=16M demo" &&
+    grep -q '^(d0) pvguest: all 2 domain(s) done, 0 failed' "$log" &&
+    grep -q '^(alpha) pvguest: demo finished' "$log" &&
+    grep -q '^(beta) pvguest: demo finished' "$log"; then
+    ok multi.three_named_consoles
+else
+    ko multi.three_named_consoles
+fi
+
+# 2. 1,000 event round trips between two domains, each side blocking in
+#    SCHEDOP_poll between events (port 1 of each domU is its console).
+if boot $PV "wait domains=2" \
+        --module "$PV,xenia.name=ping pingpong peer=2 count=1000 server" \
+        --module "$PV,xenia.name=pong pingpong peer=1 port=2 count=1000" &&
+    grep -q '^(ping) pingpong: 1000 round trips done' "$log" &&
+    grep -q '^(pong) pingpong: 1000 round trips done' "$log"; then
+    ok multi.event_ping_pong
+else
+    ko multi.event_ping_pong
+fi
+
+# 3. Weights: two busy domains, weight 512 against 256, get about 2:1.
+#    (A proportion of work done, not a time: wide bounds for TCG noise.)
+if boot $PV "wait domains=2" --module "$PV,xenia.name=light spin ms=2000" \
+        --module "$PV,xenia.name=heavy xenia.weight=512 spin ms=2000"; then
+    l=$(spun light)
+    h=$(spun heavy)
+    if [ -n "$l" ] && [ -n "$h" ] && [ $((h * 10)) -ge $((l * 15)) ] &&
+        [ $((h * 10)) -le $((l * 26)) ]; then
+        ok "multi.weight_share (heavy $h, light $l)"
+    else
+        ko "multi.weight_share (heavy ${h:-?}, light ${l:-?})"
+    fi
+else
+    ko multi.weight_share
+fi
+
+# 4. Cap: a domain capped at 25% of the CPU, next to an uncapped busy one,
+#    does no more than about a quarter of the work.
+if boot $PV "wait domains=2" --module "$PV,xenia.name=capped xenia.cap=25 spin ms=2000" \
+        --module "$PV,xenia.name=free spin ms=2000"; then
+    c=$(spun capped)
+    f=$(spun free)
+    if [ -n "$c" ] && [ -n "$f" ] && [ $((c * 100)) -le $(((c + f) * 32)) ] &&
+        [ $((c * 100)) -ge $(((c + f) * 15)) ]; then
+        ok "multi.cap (capped $c, free $f)"
+    else
+        ko "multi.cap (capped ${c:-?}, free ${f:-?})"
+    fi
+else
+    ko multi.cap
+fi
+
+# 5. A domU is refused every control operation with Xen's errors.
+if boot $PV "wait domains=1" --module "$PV,xenia.name=guest unpriv" &&
+    grep -q '^(guest) unpriv: 7 passed, 0 failed' "$log"; then
+    ok multi.control_refused_to_domu
+else
+    ko multi.control_refused_to_domu
+fi
+
+rm -f "$log"
+echo "multi: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
