@@ -136,9 +136,11 @@ void __noreturn pvg_main(start_info_t *si)
         rc = spin_main();
     else if (!strcmp(role, "unpriv"))
         rc = unpriv_main();
+    else if (!strcmp(role, "lifecycle"))
+        rc = lifecycle_main();
     else {
         printf("pvguest: unknown role '%s' (want test, demo, bench, wait, "
-               "pingpong, spin or unpriv)\n", role);
+               "pingpong, spin, unpriv or lifecycle)\n", role);
         rc = 1;
     }
     pvg_shutdown(rc);

@@ -61,6 +61,34 @@ static long domctl_getdomaininfo(domid_t dom, struct xen_domctl_getdomaininfo *i
     return rc;
 }
 
+static long domctl_simple(uint32_t cmd, domid_t dom, struct xen_domctl *op);
+static long free_frames(void);
+
+/*
+ * "wait ... destroy": destroy the finished domains and check that their
+ * memory came back (every frame they had, and their structures).
+ */
+static int destroy_finished(unsigned long n)
+{
+    long before = free_frames(), after;
+    unsigned long d, pages = 0;
+
+    for (d = 1; d <= n; d++) {
+        struct xen_domctl_getdomaininfo info;
+        struct xen_domctl op = { 0 };
+
+        if (domctl_getdomaininfo((domid_t)d, &info))
+            continue;
+        pages += info.tot_pages;
+        if (domctl_simple(XEN_DOMCTL_destroydomain, (domid_t)d, &op))
+            return 1;
+    }
+    after = free_frames();
+    printf("pvguest: destroyed %lu domain(s): %lu pages of theirs, free frames %ld -> %ld\n",
+           n, pages, before, after);
+    return after - before >= (long)pages ? 0 : 1;
+}
+
 /* Block for a while on one port (SCHEDOP_poll with a timeout). */
 static void poll_port(evtchn_port_t port, uint64_t timeout_ns)
 {
@@ -127,6 +155,8 @@ int wait_main(void)
         }
     }
     printf("pvguest: all %lu domain(s) done, %d failed\n", n, failures);
+    if (cmdline_word("destroy") && destroy_finished(n))
+        failures++;
     return failures ? 1 : 0;
 }
 
@@ -251,4 +281,80 @@ int unpriv_main(void)
     }
     printf("unpriv: %u passed, %u failed\n", i - failed, failed);
     return failed ? 1 : 0;
+}
+
+static long domctl_simple(uint32_t cmd, domid_t dom, struct xen_domctl *op)
+{
+    op->cmd = cmd;
+    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    op->domain = dom;
+    return HC(__HYPERVISOR_domctl, op, 0, 0, 0, 0);
+}
+
+static long free_frames(void)
+{
+    return HC(__HYPERVISOR_arch_7, 1, 0, 0, 0, 0);   /* xenia_debug_op */
+}
+
+/* One create -> give memory -> check -> destroy cycle; 0 on success. */
+static int lifecycle_once(unsigned long pages)
+{
+    struct xen_domctl op = { 0 };
+    xen_pfn_t frames[64];
+    struct xen_memory_reservation r = { .nr_extents = pages };
+    struct xen_domctl_getdomaininfo info;
+    domid_t id;
+    unsigned long i;
+
+    op.u.createdomain.max_vcpus = 1;
+    if (domctl_simple(XEN_DOMCTL_createdomain, 0, &op))
+        return -1;
+    id = op.domain;
+    memset(&op, 0, sizeof(op));
+    op.u.max_mem.max_memkb = pages * 4;
+    if (domctl_simple(XEN_DOMCTL_max_mem, id, &op))
+        return -2;
+    for (i = 0; i < pages; i++)
+        frames[i] = i;
+    r.domid = id;
+    set_xen_guest_handle(r.extent_start, frames);
+    if (HYPERVISOR_memory_op(XENMEM_populate_physmap, &r) != (long)pages)
+        return -3;
+    if (domctl_getdomaininfo(id, &info) || info.tot_pages != pages ||
+        !(info.flags & XEN_DOMINF_paused))
+        return -4;
+    memset(&op, 0, sizeof(op));
+    if (domctl_simple(XEN_DOMCTL_destroydomain, id, &op))
+        return -5;
+    if (domctl_getdomaininfo(id, &info) != -XEN_ESRCH)
+        return -6;
+    return 0;
+}
+
+/*
+ * dom0: "lifecycle count=N": create a domain, give it memory through a
+ * foreign populate_physmap, destroy it -- N times -- and prove with
+ * Xenia's test hypercall that not one frame was lost.
+ */
+int lifecycle_main(void)
+{
+    unsigned long count = cmdline_ulong("count", 1000), i;
+    long before = free_frames(), after;
+    int rc;
+
+    if (before < 0) {
+        printf("lifecycle: no frame counter (%ld): not Xenia?\n", before);
+        return 1;
+    }
+    for (i = 0; i < count; i++) {
+        rc = lifecycle_once(16 + i % 48);
+        if (rc) {
+            printf("lifecycle: cycle %lu failed at step %d\n", i, -rc);
+            return 1;
+        }
+    }
+    after = free_frames();
+    printf("lifecycle: %lu create/destroy cycles, free frames %ld before, %ld after\n",
+           count, before, after);
+    return after == before ? 0 : 1;
 }

@@ -69,6 +69,15 @@ void domain_register(struct domain *d)
     panic("too many domains");
 }
 
+void domain_unregister(struct domain *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < MAX_DOMAINS; i++)
+        if (domain_table[i] == d)
+            domain_table[i] = NULL;
+}
+
 struct domain *domain_by_id(domid_t id)
 {
     unsigned int i;

@@ -16,9 +16,10 @@
  * Both hypercalls are HCF_PRIV in the table (-EPERM for anyone but the
  * control domain).  Each carries an interface version that must be the
  * one Debian's 4.17 headers define (-EACCES otherwise, as Xen).
- * Implemented today: getdomaininfo, pause/unpause, max_mem, the credit
- * scheduler's weight and cap; sysctl physinfo, getdomaininfolist,
- * readconsole, sched_id.  Everything else is -ENOSYS.
+ * Implemented today: createdomain, destroydomain, getdomaininfo,
+ * pause/unpause, max_mem, the credit scheduler's weight and cap; sysctl
+ * physinfo, getdomaininfolist, readconsole, sched_id.  Everything else is
+ * -ENOSYS.
  */
 
 extern unsigned long tsc_khz;
@@ -93,10 +94,55 @@ static long domctl_scheduler(struct domain *d, struct xen_domctl_scheduler_op *o
     return -XEN_EINVAL;
 }
 
+/* A free domain id, or 0 if every one is taken. */
+static domid_t domid_alloc(void)
+{
+    static domid_t next = 1;
+    unsigned int tries;
+
+    for (tries = 0; tries < DOMID_FIRST_RESERVED; tries++) {
+        domid_t id = next;
+
+        next = (unsigned int)next + 1 >= DOMID_FIRST_RESERVED ? 1 : next + 1;
+        if (!domain_by_id(id))
+            return id;
+    }
+    return 0;
+}
+
+/* As Xen: id 0 (or a reserved one) asks for any free id; new domains are
+ * paused, with no memory and every vCPU offline. */
+static long domctl_createdomain(struct xen_domctl *op)
+{
+    struct xen_domctl_createdomain *c = &op->u.createdomain;
+    domid_t id = op->domain;
+    struct domain *d;
+    char name[16];
+    int rc;
+
+    if (id == 0 || id >= DOMID_FIRST_RESERVED) {
+        id = domid_alloc();
+        if (!id)
+            return -XEN_ENOMEM;
+    } else if (domain_by_id(id)) {
+        return -XEN_EEXIST;
+    }
+    snprintf(name, sizeof(name), "d%u", id);
+    d = domain_create(id, name, false, c->max_vcpus, &rc);
+    if (!d)
+        return rc;
+    d->paused = true;
+    d->max_pages = 0;
+    op->domain = id;
+    return 0;
+}
+
 static long domctl_dispatch(struct xen_domctl *op)
 {
     struct domain *d;
 
+    if (op->cmd == XEN_DOMCTL_createdomain)
+        return domctl_createdomain(op);
     if (op->cmd == XEN_DOMCTL_getdomaininfo) {
         d = domain_at_or_after(op->domain);
         if (!d)
@@ -117,6 +163,11 @@ static long domctl_dispatch(struct xen_domctl *op)
     case XEN_DOMCTL_unpausedomain:
         d->paused = false;
         arch_vcpu_yield(current_vcpu());
+        return 0;
+    case XEN_DOMCTL_destroydomain:
+        if (d == current_vcpu()->domain)
+            return -XEN_EINVAL;
+        domain_destroy(d);
         return 0;
     case XEN_DOMCTL_max_mem:
         d->max_pages = op->u.max_mem.max_memkb >> 2;

@@ -87,6 +87,25 @@ else
     ko multi.control_refused_to_domu
 fi
 
+# 6. Destroying two domains that ran (page tables, pins, event channels,
+#    timers) gives every frame back: dom0 checks with Xenia's test hypercall.
+if boot $PV "wait domains=2 destroy" --module "$PV,xenia.name=alpha demo" \
+        --module "$PV,xenia.name=beta pingpong peer=0 count=0 server" &&
+    grep -q '^(d0) pvguest: destroyed 2 domain(s)' "$log"; then
+    ok multi.destroy_frees_everything
+else
+    ko multi.destroy_frees_everything
+fi
+
+# 7. Create a domain, give it memory from dom0, destroy it: 1,000 times,
+#    and the free-frame count comes back exactly.
+if boot $PV "lifecycle count=1000" &&
+    grep -q '^(d0) lifecycle: 1000 create/destroy cycles' "$log"; then
+    ok multi.create_destroy_1000
+else
+    ko multi.create_destroy_1000
+fi
+
 rm -f "$log"
 echo "multi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -211,84 +211,10 @@ static void fill_p2m(const struct build_ctx *c)
     }
 }
 
-static struct domain *domain_alloc(domid_t id, const char *name, bool priv)
-{
-    unsigned long pages = ROUNDUP(sizeof(struct domain), PAGE_SIZE) >> PAGE_SHIFT;
-    struct page_info *pg = alloc_pages_contig(pages, DOMID_XEN, NULL);
-    struct domain *d;
 
-    if (!pg)
-        return NULL;
-    d = mfn_to_virt(page_to_mfn(pg));
-    memset(d, 0, pages * PAGE_SIZE);
-    d->domain_id = id;
-    strlcpy(d->name, name, sizeof(d->name));
-    d->is_privileged = priv;
-    d->shutdown_code = ~0u;
-    d->max_vcpus = 1;
-    return d;
-}
 
-static struct vcpu *vcpu_alloc(struct domain *d, unsigned int id)
-{
-    unsigned long pages = ROUNDUP(sizeof(struct vcpu), PAGE_SIZE) >> PAGE_SHIFT;
-    struct page_info *pg = alloc_pages_contig(pages, DOMID_XEN, NULL);
-    struct vcpu *v;
 
-    if (!pg)
-        return NULL;
-    v = mfn_to_virt(page_to_mfn(pg));
-    memset(v, 0, pages * PAGE_SIZE);
-    v->domain = d;
-    v->vcpu_id = id;
-    d->vcpu[id] = v;
-    return v;
-}
 
-/* The ports dom0 may not touch: ours, the PIC and the PIT. */
-static void ioports_init(struct domain *d)
-{
-    static const struct { unsigned int first, last; } deny[] = {
-        { 0x20, 0x21 }, { 0xa0, 0xa1 }, { 0x40, 0x43 },
-        { 0x3f8, 0x3ff }, { DEBUG_EXIT_PORT, DEBUG_EXIT_PORT },
-    };
-    struct page_info *pg = alloc_pages_contig(2, DOMID_XEN, NULL);
-    unsigned int i, p;
-
-    if (!pg)
-        panic("no memory for dom0's I/O permissions");
-    d->ioport_caps = mfn_to_virt(page_to_mfn(pg));
-    memset(d->ioport_caps, d->is_privileged ? 0xff : 0, 8192);
-    for (i = 0; i < ARRAY_SIZE(deny); i++)
-        for (p = deny[i].first; p <= deny[i].last; p++)
-            d->ioport_caps[p / 8] &= ~(1u << (p % 8));
-}
-
-static void evtchn_table_alloc(struct domain *d)
-{
-    unsigned long pages = ROUNDUP(sizeof(struct evtchn_table), PAGE_SIZE) >> PAGE_SHIFT;
-    struct page_info *pg = alloc_pages_contig(pages, DOMID_XEN, NULL);
-
-    if (!pg)
-        panic("no memory for event channels");
-    d->evtchn = mfn_to_virt(page_to_mfn(pg));
-    evtchn_init(d);
-}
-
-static void shared_info_init(struct domain *d)
-{
-    struct page_info *pg = alloc_page(d->domain_id, NULL);
-    unsigned int i;
-
-    if (!pg)
-        panic("no memory for shared_info");
-    pg->flags |= PGF_xenheap;
-    d->shared_info_mfn = page_to_mfn(pg);
-    d->shared_info = mfn_to_virt(d->shared_info_mfn);
-    memset(d->shared_info, 0, PAGE_SIZE);
-    for (i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
-        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
-}
 
 static void vcpu_init_regs(struct vcpu *v, const struct pv_layout *l)
 {
@@ -304,14 +230,7 @@ static void vcpu_init_regs(struct vcpu *v, const struct pv_layout *l)
     v->kernel_mode = true;
     v->kernel_ss = GUEST_DS;
     v->kernel_sp = l->stack_top;
-    v->debugreg[6] = 0xffff0ff0;
-    v->debugreg[7] = 0x400;
-    v->ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-    v->vcpu_info = &v->domain->shared_info->vcpu_info[v->vcpu_id];
     v->online = true;
-    vcpu_timers_init(v);
-    arch_vcpu_fpu_init(v);
-    sched_vcpu_init(v, arch_now_ns());
 }
 
 static unsigned long dom0_pages(uint64_t dom0_mem)
@@ -345,11 +264,13 @@ static void domu_console_init(struct domain *d, const struct build_ctx *c)
 static struct domain *domain_setup(const struct boot_domain *bd, unsigned long nr_pages,
                                    struct page_info **mem)
 {
-    struct domain *d = domain_alloc(bd->domid, bd->name, bd->privileged);
+    struct domain *d;
     unsigned long i;
+    int rc;
 
-    if (!d || !vcpu_alloc(d, 0))
-        panic("no memory for %s's structures", bd->name);
+    d = domain_create(bd->domid, bd->name, bd->privileged, 1, &rc);
+    if (!d)
+        panic("%s: cannot create the domain (%d)", bd->name, rc);
     *mem = alloc_pages_contig(nr_pages, bd->domid, NULL);
     if (!*mem)
         panic("no %lu MiB of contiguous memory for %s", nr_pages >> 8, bd->name);
@@ -365,14 +286,9 @@ static struct domain *domain_setup(const struct boot_domain *bd, unsigned long n
     d->tot_pages = nr_pages;
     /* dom0_mem=max:X lets dom0 balloon up to X; the default is no growth. */
     d->max_pages = MAX((unsigned long)(bd->max_mem >> PAGE_SHIFT), nr_pages);
-    shared_info_init(d);
-    ioports_init(d);
-    evtchn_table_alloc(d);
-    sched_domain_init(d);
     if (bd->weight)
         d->sched.weight = bd->weight;
     d->sched.cap = bd->cap;
-    domain_register(d);
     return d;
 }
 

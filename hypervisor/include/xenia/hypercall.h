@@ -109,6 +109,11 @@ void domain_crash(struct domain *d, const char *why);
 void arch_domain_shutdown(struct domain *d);
 bool domain_is_dead(const struct domain *d);
 void domain_register(struct domain *d);
+void domain_unregister(struct domain *d);
+struct domain *domain_create(domid_t id, const char *name, bool priv,
+                             unsigned int max_vcpus, int *rc);
+void domain_free_structures(struct domain *d);
+unsigned long domain_destroy(struct domain *d);
 /* Walk live domains: start with *i = 0, NULL at the end. */
 struct domain *domain_iterate(unsigned int *i);
 

@@ -73,16 +73,19 @@ static int release_extent(struct domain *d, unsigned long mfn, unsigned int orde
 
 long arch_memory_reservation(unsigned int op, unsigned long cmd, unsigned long arg)
 {
-    struct domain *d = current_vcpu()->domain;
+    struct domain *caller = current_vcpu()->domain, *d = caller;
     struct xen_memory_reservation r;
     unsigned long i = cmd >> EXTENT_SHIFT;
 
     if (copy_from_guest(&r, arg, sizeof(r)))
         return (long)i;   /* as Xen: nothing done, no error */
-    /* Another domain: only the domain-control issue will allow it; as
-     * Xen, a domain we may not or cannot act on completes nothing. */
-    if (r.domid != DOMID_SELF && r.domid != d->domain_id)
-        return (long)i;
+    /* Another domain: the control domain may (a toolstack building a
+     * domain); as Xen, a domain we may not or cannot act on completes
+     * nothing. */
+    if (r.domid != DOMID_SELF && r.domid != caller->domain_id) {
+        if (!caller->is_privileged || !(d = domain_by_id(r.domid)))
+            return (long)i;
+    }
     if (r.extent_order > MAX_EXTENT_ORDER)
         return 0;
     /* As Xen: an unusable extent list completes nothing (returns the
