@@ -76,7 +76,13 @@ pte_t pv_adjust_l1e(pte_t e)
     return e;
 }
 
-int get_page_from_l1e(pte_t e, struct domain *d)
+/*
+ * Take the references a present L1 entry needs.  d owns the table (its
+ * privileges decide cache attributes and I/O memory), pg_owner must own
+ * the frame: d itself, or another domain when the control domain maps a
+ * foreign frame (mmu_update's foreigndom).
+ */
+int get_page_from_l1e(pte_t e, struct domain *d, struct domain *pg_owner)
 {
     unsigned long mfn = pte_mfn(e);
     struct page_info *pg;
@@ -88,7 +94,7 @@ int get_page_from_l1e(pte_t e, struct domain *d)
     if (is_io_frame(mfn))
         return mmio_permitted(d, mfn) ? 0 : -XEN_EPERM;
     pg = mfn_to_page(mfn);
-    if (!get_page(pg, d->domain_id))
+    if (!get_page(pg, pg_owner->domain_id))
         return -XEN_EBUSY;   /* as Xen: another owner's (or no one's) frame */
     if ((e & _PAGE_RW) && get_page_type(pg, PGT_writable_page)) {
         put_page(pg);
@@ -164,7 +170,7 @@ static int pt_validate(struct page_info *pg, unsigned int type, void *ctx)
         if (type == PGT_l4_page_table && is_hv_l4_slot(i))
             continue;
         if (type == PGT_l1_page_table) {
-            rc = get_page_from_l1e(t[i], d);
+            rc = get_page_from_l1e(t[i], d, d);
             if (!rc)
                 t[i] = pv_adjust_l1e(t[i]);
         } else {
@@ -233,13 +239,13 @@ void pv_mm_init(void)
 }
 
 /* Replace one L1 entry: validate the new one, then drop the old one. */
-int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e)
+int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e, struct domain *pg_owner)
 {
     pte_t ol1e = *slot;
     int rc;
 
     nl1e = pv_adjust_l1e(nl1e);
-    rc = get_page_from_l1e(nl1e, d);
+    rc = get_page_from_l1e(nl1e, d, pg_owner);
     if (rc)
         return rc;
     *slot = nl1e;
@@ -300,36 +306,50 @@ static long flush_by_flags(unsigned long flags, unsigned long va)
     return 0;
 }
 
-/* The same with another page owner: for now only our own domain id. */
-long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
-                                      unsigned long flags, unsigned long domid,
-                                      unsigned long a5)
-{
-    struct domain *d = current_vcpu()->domain;
-
-    /* As Xen, naming ourselves explicitly is refused (-ESRCH). */
-    if (domid != DOMID_SELF)
-        return d->is_privileged || domid == d->domain_id ? -XEN_ESRCH : -XEN_EPERM;
-    return do_update_va_mapping(va, val, flags, 0, a5);
-}
-
-long do_update_va_mapping(unsigned long va, unsigned long val,
-                          unsigned long flags, unsigned long a4, unsigned long a5)
+static long update_va_mapping(unsigned long va, unsigned long val, unsigned long flags,
+                              struct domain *pg_owner)
 {
     struct vcpu *v = current_vcpu();
     pte_t *slot;
     int rc;
 
-    (void)a4, (void)a5;
     slot = guest_l1_slot(v, va);
     if (!slot)
         return -XEN_EINVAL;
-    rc = pv_mod_l1_entry(v->domain, slot, val);
+    rc = pv_mod_l1_entry(v->domain, slot, val, pg_owner);
     if (rc)
         return rc;
     rc = flush_by_flags(flags, va);
     pv_flush_if_pending();
     return rc;
+}
+
+long do_update_va_mapping(unsigned long va, unsigned long val,
+                          unsigned long flags, unsigned long a4, unsigned long a5)
+{
+    (void)a4, (void)a5;
+    return update_va_mapping(va, val, flags, current_vcpu()->domain);
+}
+
+/*
+ * The frame mapped belongs to domid (the control domain mapping another
+ * domain's memory).  As Xen, naming ourselves explicitly is -ESRCH.
+ */
+long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
+                                      unsigned long flags, unsigned long domid,
+                                      unsigned long a5)
+{
+    struct domain *d = current_vcpu()->domain, *owner;
+
+    (void)a5;
+    if (domid == DOMID_SELF)
+        return update_va_mapping(va, val, flags, d);
+    if (!d->is_privileged)
+        return domid == d->domain_id ? -XEN_ESRCH : -XEN_EPERM;
+    owner = domain_by_id((domid_t)domid);
+    if (!owner || owner == d)
+        return -XEN_ESRCH;
+    return update_va_mapping(va, val, flags, owner);
 }
 
 static int pin_table(struct domain *d, unsigned long mfn, unsigned int type)

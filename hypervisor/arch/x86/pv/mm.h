@@ -7,7 +7,7 @@
 #include <asm/page.h>
 
 bool is_hv_l4_slot(unsigned int i);
-int get_page_from_l1e(pte_t e, struct domain *d);
+int get_page_from_l1e(pte_t e, struct domain *d, struct domain *pg_owner);
 void put_page_from_l1e(pte_t e);
 int get_page_from_lne(pte_t e, unsigned int level, struct domain *d,
                       unsigned long self_mfn);

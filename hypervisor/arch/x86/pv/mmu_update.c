@@ -37,8 +37,10 @@ static int mod_lne_entry(struct domain *d, unsigned long table_mfn,
     return 0;
 }
 
-/* One MMU_NORMAL_PT_UPDATE / PRESERVE_AD request on the caller's frame. */
-static int pt_update(struct domain *d, uint64_t maddr, pte_t val, bool preserve_ad)
+/* One MMU_NORMAL_PT_UPDATE / PRESERVE_AD request on the caller's frame;
+ * an L1 entry may map a frame of pg_owner (foreigndom). */
+static int pt_update(struct domain *d, uint64_t maddr, pte_t val, bool preserve_ad,
+                     struct domain *pg_owner)
 {
     unsigned long mfn = maddr >> PAGE_SHIFT;
     unsigned int idx = (maddr & (PAGE_SIZE - 1)) / sizeof(pte_t);
@@ -58,7 +60,7 @@ static int pt_update(struct domain *d, uint64_t maddr, pte_t val, bool preserve_
     if (pg->type_count && pg->type >= PGT_l1_page_table &&
         pg->type <= PGT_l4_page_table && (pg->flags & PGF_validated)) {
         if (pg->type == PGT_l1_page_table)
-            rc = pv_mod_l1_entry(d, slot, val);
+            rc = pv_mod_l1_entry(d, slot, val, pg_owner);
         else
             rc = mod_lne_entry(d, mfn, pg->type, idx, val);
     } else if (get_page_type(pg, PGT_writable_page) == 0) {
@@ -73,11 +75,11 @@ static int pt_update(struct domain *d, uint64_t maddr, pte_t val, bool preserve_
     return rc;
 }
 
-static int machphys_update(struct domain *d, uint64_t maddr, uint64_t pfn)
+static int machphys_update(struct domain *owner, uint64_t maddr, uint64_t pfn)
 {
     unsigned long mfn = maddr >> PAGE_SHIFT;
 
-    if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d->domain_id)
+    if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != owner->domain_id)
         return -XEN_EINVAL;
     machine_to_phys[mfn] = pfn;
     return 0;
@@ -86,16 +88,27 @@ static int machphys_update(struct domain *d, uint64_t maddr, uint64_t pfn)
 long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
                    unsigned long foreigndom, unsigned long a5)
 {
-    struct domain *d = current_vcpu()->domain;
+    struct domain *d = current_vcpu()->domain, *fdom = d;
     unsigned int done = 0;
     domid_t fd = foreigndom & 0xffff, pfd = foreigndom >> 16;
     long rc = 0;
 
     (void)a5;
-    /* Foreign page-table or data owners need the domain-control issue. */
-    /* As Xen, naming ourselves explicitly is refused (-ESRCH). */
-    if (fd != DOMID_SELF || (pfd && pfd - 1 != DOMID_SELF))
-        return d->is_privileged || fd == d->domain_id ? -XEN_ESRCH : -XEN_EPERM;
+    /*
+     * FD owns the frames new L1 entries map (the control domain mapping
+     * another domain's memory, as a toolstack does); the page tables
+     * themselves must be ours (a foreign PFD is not supported).  As Xen,
+     * naming ourselves explicitly is refused (-ESRCH).
+     */
+    if (pfd && pfd - 1 != DOMID_SELF)
+        return d->is_privileged ? -XEN_ESRCH : -XEN_EPERM;
+    if (fd != DOMID_SELF) {
+        if (!d->is_privileged)
+            return fd == d->domain_id ? -XEN_ESRCH : -XEN_EPERM;
+        fdom = domain_by_id(fd);
+        if (!fdom || fdom == d)
+            return -XEN_ESRCH;
+    }
     count &= ~(1UL << 31);   /* MMU_UPDATE_PREEMPTED */
     for (; done < count; done++) {
         struct mmu_update req;
@@ -108,13 +121,13 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
         switch (req.ptr & 7) {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_NO_TRANSLATE:   /* a PV domain is not translated */
-            rc = pt_update(d, req.ptr & ~7ULL, req.val, false);
+            rc = pt_update(d, req.ptr & ~7ULL, req.val, false, fdom);
             break;
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = pt_update(d, req.ptr & ~7ULL, req.val, true);
+            rc = pt_update(d, req.ptr & ~7ULL, req.val, true, fdom);
             break;
         case MMU_MACHPHYS_UPDATE:
-            rc = machphys_update(d, req.ptr & ~7ULL, req.val);
+            rc = machphys_update(fdom, req.ptr & ~7ULL, req.val);
             break;
         default:
             rc = -XEN_ENOSYS;

@@ -269,7 +269,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *regs, unsigned long cr2)
     if (write) {
         merged = old;
         memcpy((uint8_t *)&merged + off, &newval, in.size);
-        if (pv_mod_l1_entry(v->domain, target, merged)) {
+        if (pv_mod_l1_entry(v->domain, target, merged, v->domain)) {
             *regs = saved;           /* not a valid entry: the guest's #PF */
             return false;
         }

@@ -49,7 +49,7 @@ void time_update_wallclock(struct domain *d);
 int pv_validate_descriptor_page(const void *page);
 #include <asm/page.h>
 pte_t pv_adjust_l1e(pte_t e);
-int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e);
+int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e, struct domain *pg_owner);
 /* #PF on a write to the guest's own read-only L1 table: emulate it. */
 bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *regs, unsigned long cr2);
 
