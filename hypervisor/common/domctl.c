@@ -17,9 +17,10 @@
  * control domain).  Each carries an interface version that must be the
  * one Debian's 4.17 headers define (-EACCES otherwise, as Xen).
  * Implemented today: createdomain, destroydomain, getdomaininfo,
- * pause/unpause, max_mem, the credit scheduler's weight and cap; sysctl
- * physinfo, getdomaininfolist, readconsole, sched_id.  Everything else is
- * -ENOSYS.
+ * pause/unpause, max_mem, max_vcpus (fixed at creation), set/getvcpucontext,
+ * ioport_permission, the credit scheduler's weight and cap; sysctl physinfo,
+ * getdomaininfolist, readconsole, sched_id.  Everything else (iomem and irq
+ * permissions among them) is -ENOSYS.
  */
 
 extern unsigned long tsc_khz;
@@ -137,6 +138,47 @@ static long domctl_createdomain(struct xen_domctl *op)
     return 0;
 }
 
+/* One CPU, no preemption in the hypervisor: one buffer suffices. */
+static vcpu_guest_context_t ctxt_buf;
+
+static long domctl_vcpucontext(struct domain *d, struct xen_domctl_vcpucontext *vc,
+                               bool set)
+{
+    struct vcpu *v;
+    long rc;
+
+    if (vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]))
+        return -XEN_ESRCH;
+    if (!set) {
+        arch_get_vcpu_context(v, &ctxt_buf);
+        return copy_to_guest((unsigned long)vc->ctxt.p, &ctxt_buf, sizeof(ctxt_buf));
+    }
+    if (copy_from_guest(&ctxt_buf, (unsigned long)vc->ctxt.p, sizeof(ctxt_buf)))
+        return -XEN_EFAULT;
+    rc = arch_set_vcpu_context(v, &ctxt_buf);
+    if (rc == 0)
+        sched_vcpu_init(v, arch_now_ns());
+    return rc;
+}
+
+/* I/O ports the domain may use (the hypervisor's own stay out of reach). */
+static long domctl_ioport_permission(struct domain *d, struct xen_domctl_ioport_permission *p)
+{
+    uint32_t port;
+
+    if (p->first_port > 0xffff || p->nr_ports > 0x10000 - p->first_port)
+        return -XEN_EINVAL;
+    for (port = p->first_port; port < p->first_port + p->nr_ports; port++) {
+        if (p->allow_access && !arch_ioport_grantable(port))
+            continue;
+        if (p->allow_access)
+            d->ioport_caps[port / 8] |= 1u << (port % 8);
+        else
+            d->ioport_caps[port / 8] &= ~(1u << (port % 8));
+    }
+    return 0;
+}
+
 static long domctl_dispatch(struct xen_domctl *op)
 {
     struct domain *d;
@@ -174,6 +216,15 @@ static long domctl_dispatch(struct xen_domctl *op)
         return 0;
     case XEN_DOMCTL_scheduler_op:
         return domctl_scheduler(d, &op->u.scheduler_op);
+    case XEN_DOMCTL_setvcpucontext:
+    case XEN_DOMCTL_getvcpucontext:
+        return domctl_vcpucontext(d, &op->u.vcpucontext,
+                                  op->cmd == XEN_DOMCTL_setvcpucontext);
+    case XEN_DOMCTL_max_vcpus:
+        /* Fixed at creation here; only the same count is accepted. */
+        return op->u.max_vcpus.max == d->max_vcpus ? 0 : -XEN_EINVAL;
+    case XEN_DOMCTL_ioport_permission:
+        return domctl_ioport_permission(d, &op->u.ioport_permission);
     }
     return -XEN_ENOSYS;
 }

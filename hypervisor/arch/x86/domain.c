@@ -39,19 +39,31 @@ static void xen_pages_free(void *p, unsigned long n)
 
 #define PAGES_OF(type) (ROUNDUP(sizeof(type), PAGE_SIZE) >> PAGE_SHIFT)
 
-/* The ports a domain may not touch even with I/O privilege. */
+/* The ports no domain may touch: the PICs, the PIT, COM1, QEMU's exit. */
+static const struct { unsigned int first, last; } hv_ports[] = {
+    { 0x20, 0x21 }, { 0xa0, 0xa1 }, { 0x40, 0x43 },
+    { 0x3f8, 0x3ff }, { DEBUG_EXIT_PORT, DEBUG_EXIT_PORT },
+};
+
+bool arch_ioport_grantable(unsigned int port)
+{
+    unsigned int i;
+
+    for (i = 0; i < ARRAY_SIZE(hv_ports); i++)
+        if (port >= hv_ports[i].first && port <= hv_ports[i].last)
+            return false;
+    return port <= 0xffff;
+}
+
 static void ioports_init(struct domain *d)
 {
-    static const struct { unsigned int first, last; } deny[] = {
-        { 0x20, 0x21 }, { 0xa0, 0xa1 }, { 0x40, 0x43 },
-        { 0x3f8, 0x3ff }, { DEBUG_EXIT_PORT, DEBUG_EXIT_PORT },
-    };
-    unsigned int i, p;
+    unsigned int p;
 
-    memset(d->ioport_caps, d->is_privileged ? 0xff : 0, 8192);
-    for (i = 0; i < ARRAY_SIZE(deny); i++)
-        for (p = deny[i].first; p <= deny[i].last; p++)
-            d->ioport_caps[p / 8] &= ~(1u << (p % 8));
+    memset(d->ioport_caps, 0, 8192);
+    if (d->is_privileged)
+        for (p = 0; p <= 0xffff; p++)
+            if (arch_ioport_grantable(p))
+                d->ioport_caps[p / 8] |= 1u << (p % 8);
 }
 
 static int shared_info_init(struct domain *d)

@@ -114,6 +114,9 @@ struct domain *domain_create(domid_t id, const char *name, bool priv,
                              unsigned int max_vcpus, int *rc);
 void domain_free_structures(struct domain *d);
 unsigned long domain_destroy(struct domain *d);
+long arch_set_vcpu_context(struct vcpu *v, const vcpu_guest_context_t *c);
+void arch_get_vcpu_context(struct vcpu *v, vcpu_guest_context_t *c);
+bool arch_ioport_grantable(unsigned int port);
 /* Walk live domains: start with *i = 0, NULL at the end. */
 struct domain *domain_iterate(unsigned int *i);
 
