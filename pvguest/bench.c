@@ -6,9 +6,10 @@
 #include "tests.h"
 
 /*
- * Every row times BENCH_SAMPLES batches of BENCH_BATCH operations between
- * two TSC reads, subtracts the median cost of an empty batch (the timer's
- * own overhead) and divides by the batch size; min, median and p90 of the
+ * Every row times BENCH_SAMPLES batches of BENCH_BATCH operations (the PV
+ * MMU rows at the end choose their own counts) between two TSC reads,
+ * subtracts the median cost of an empty batch (the timer's own overhead)
+ * and divides by the batch size; min, median and p90 of the
  * per-operation figures are printed as
  *     BENCH <row>.<stat> <value> cycles
  * which tests/bench/run.sh collects.  A row whose operation does not behave

@@ -1,12 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# make bench: boot pvguest's bench role under each working accelerator, time the boot host-side, print tables, write build/bench.json.
+# make bench: pvguest's bench role under each working accelerator and on Xen 4.17 (TCG); tables, Xenia/Xen ratios, build/bench.json.
 """Usage: bench.py [STEP]...
 
 For each accelerator that works (TCG always; KVM when a bench boot under
 it completes) boot `build/xenia boot build/pvguest/pvguest bench` BOOTS
 times, stamping every serial line on arrival.  Guest rows are the median
 over the boots of each boot's figure; boot rows are the median over the
-boots of QEMU start -> "(XEN) Starting dom0" and -> the first "(d0)" line.
+boots of QEMU start -> "(XEN) Starting domains" and -> the first "(d0)" line.
+
+Then the same bench role runs on real Xen 4.17 under QEMU TCG (the Debian
+hypervisor from tests/compat/xen417/get-xen.sh), XEN_BOOTS boots in each
+of two configurations: Xen's defaults, and xpti=0 (Xenia has no XPTI, so
+this is the like-for-like one).  Each guest row gets Xenia's TCG median,
+Xen's medians and the ratios Xenia/Xen.  Xen rows go to the JSON as
+"xen417.<metric>" and "xen417_xpti0.<metric>" (accel "tcg"), the ratios as
+"xenia_over_xen417.<row>.median" and "xenia_over_xen417_xpti0.<row>.median"
+(unit "ratio").  Without Xen (no image and no apt access) the output says
+"Xen 4.17: unavailable (<reason>)".
 
 Each STEP is a shell command run afterwards.  Whatever it prints passes
 through; its lines
@@ -23,6 +33,7 @@ import json
 import os
 import re
 import selectors
+import shutil
 import signal
 import statistics
 import subprocess
@@ -43,6 +54,28 @@ KVM_TIMEOUT = 20            # a KVM boot takes well under a second
 KVM_PROBE_HV_ARGS = ["--hv-args", "bootscrub=0"]
 STEP_TIMEOUT = int(os.environ.get("XENIA_BENCH_STEP_TIMEOUT", "300"))
 
+# Xen 4.17, booted as tests/compat/xen417/run-pvguest.sh does.  Xen boots
+# only under TCG here, with -cpu Haswell-v4 (with -cpu max, SMAP meets a
+# TCG iretq bug).  Xen never exits QEMU: the boot ends at the bench role's
+# last line.  XENIA_BENCH_XEN_ARGS is appended to Xen's command line.
+XEN = os.path.join(BUILD, "peers", "xen-4.17")
+GET_XEN = os.path.join("tests", "compat", "xen417", "get-xen.sh")
+GET_XEN_TIMEOUT = 180
+XEN_BOOTS = int(os.environ.get("XENIA_BENCH_XEN_BOOTS", str(BOOTS)))
+XEN_TIMEOUT = 120           # a Xen bench boot takes about 12 s under TCG
+XEN_CPU = "Haswell-v4"
+XEN_ARGS = ("console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all "
+            "dom0_mem=64M,max:64M dom0_max_vcpus=1 noreboot " +
+            os.environ.get("XENIA_BENCH_XEN_ARGS", "")).strip()
+# (JSON prefix, extra Xen arguments, column title).  Under TCG's Haswell
+# model Xen believes the CPU Meltdown-vulnerable and turns XPTI on for
+# dom0: every guest/Xen transition then reloads CR3, which empties QEMU's
+# software TLB.
+XEN_CONFIGS = [("xen417", "", "Xen"), ("xen417_xpti0", "xpti=0", "Xen xpti=0")]
+XEN_END_RE = re.compile(r"pvguest: (bench finished|PANIC|unknown role)|"
+                        r"Hardware Dom0 (halted|shutdown|crashed)|"
+                        r"Domain 0 crashed|Panic on CPU")
+
 BENCH_RE = re.compile(r"^(?:\(d\d+\) )?BENCH (\S+) (-?[0-9.]+) (\S+)(?: (\S+))?\s*$")
 SKIP_RE = re.compile(r"^(?:\(d\d+\) )?BENCH-SKIP (\S+) (.*)$")
 TSC_MHZ_RE = re.compile(r"TSC ([0-9.]+) MHz")
@@ -57,10 +90,17 @@ GUEST_ROWS = [
     ("user_syscall_bounce", "guest-user syscall -> kernel -> iret to user"),
     ("emul_rdmsr_fs_base", "rdmsr FS_BASE (#GP, emulated)"),
     ("fep_cpuid", "forced-emulation cpuid 0x40000000"),
+    ("mmu_update_batched", "mmu_update, 512 entries a call: per entry"),
+    ("mmu_update_single", "mmu_update, one call per entry"),
+    ("pin_l4_tree", "PIN_L4_TABLE, fresh 4-level tree, 512 maps"),
+    ("unpin_l4_tree", "UNPIN_TABLE of that tree"),
+    ("uvm_invlpg", "update_va_mapping, UVMF_INVLPG"),
+    ("ptwr_mov", "mov into our pinned L1 (#PF, emulated)"),
 ]
 RATIOS = [
     ("null_hcall_ratio_syscall_over_page", "null_hcall_syscall", "null_hcall_page"),
     ("enosys_hcall_ratio_syscall_over_page", "enosys_hcall_syscall", "enosys_hcall_page"),
+    ("mmu_update_ratio_single_over_batched", "mmu_update_single", "mmu_update_batched"),
 ]
 
 
@@ -70,9 +110,11 @@ def number(text):
     return int(v) if v.is_integer() else v
 
 
-def run_stamped(argv, timeout, echo=False):
+def run_stamped(argv, timeout, echo=False, stop=None):
     """Run argv, stamping each output line with seconds since the start.
 
+    With stop (a compiled regex), the run ends, its process group killed,
+    at the first line that matches; the status is then 0.
     Returns (exit status or None on our own timeout, [(t, line)]).
     """
     t0 = time.monotonic()
@@ -101,6 +143,12 @@ def run_stamped(argv, timeout, echo=False):
             lines.append((now, line))
             if echo:
                 print(line, flush=True)
+            if stop is not None and stop.search(line):
+                os.killpg(proc.pid, signal.SIGKILL)   # our child's own group
+                proc.wait()
+                sel.close()
+                proc.stdout.close()
+                return 0, lines
     if partial:
         lines.append((time.monotonic() - t0, partial.decode("utf-8", "replace")))
     sel.close()
@@ -113,7 +161,9 @@ def parse_boot(lines):
     rows, skips = {}, {}
     t_start = t_first = mhz = None
     for t, line in lines:
-        if t_start is None and line.startswith("(XEN) Starting dom0"):
+        # "Starting domains" since the boot of several domains ("Starting
+        # dom0" before): printed just before the jump to the first guest.
+        if t_start is None and line.startswith("(XEN) Starting dom"):
             t_start = t
         if t_first is None and line.startswith("(d0) "):
             t_first = t
@@ -161,11 +211,12 @@ def qemu_cpu(xenia_args):
     return m.group(1).strip("'") if m else "?"
 
 
-def bench_accel(name, xenia_args, timeout):
-    """BOOTS bench boots; returns (rows {metric: (median, unit)}, skips, error)."""
+def bench_accel(name, xenia_args, timeout, boot=None, boots=BOOTS):
+    """`boots` bench boots (boot() or Xenia with xenia_args); returns
+    (rows {metric: (median, unit)}, skips, error)."""
     runs = []
-    while len(runs) < BOOTS:
-        res, why = boot_once(xenia_args, timeout)
+    while len(runs) < boots:
+        res, why = boot() if boot else boot_once(xenia_args, timeout)
         if res is None:
             print("%s: bench boot failed: %s" % (name, why), flush=True)
             if not runs:
@@ -192,6 +243,86 @@ def kvm_probe():
     if res is None and os.path.isdir("/sys/module/kvm_pvm"):
         why += "; host KVM is kvm_pvm"
     return why
+
+
+def xen_boot_once(extra=""):
+    """One bench boot of pvguest on Xen 4.17: ((rows, skips), None) or (None, why)."""
+    qemu = os.environ.get("XENIA_QEMU", "qemu-system-x86_64")
+    argv = [qemu, "-accel", "tcg", "-cpu", XEN_CPU, "-m", "512", "-smp", "1",
+            "-display", "none", "-monitor", "none", "-parallel", "none",
+            "-no-reboot", "-serial", "stdio", "-kernel", XEN,
+            "-append", (XEN_ARGS + " " + extra).strip(), "-initrd", GUEST + " bench"]
+    rc, lines = run_stamped(argv, XEN_TIMEOUT, stop=XEN_END_RE)
+    serial = [l for _, l in lines if l.strip()]
+    if rc is None:
+        return None, "no end of the bench role within %d s; last line: %s" % (
+            XEN_TIMEOUT, serial[-1].strip() if serial else "none")
+    if not any("pvguest: bench finished" in l for l in serial):
+        return None, "QEMU exit %d; last line: %s" % (
+            rc, serial[-1].strip() if serial else "none")
+    rows, skips = parse_boot(lines)
+    # Only the guest's own figures compare: the boot paths differ.
+    for key in [k for k in rows if k.startswith("boot_")]:
+        del rows[key]
+    if not any(k.endswith(".median") for k in rows):
+        return None, "no BENCH lines"
+    return (rows, skips), None
+
+
+def xen_probe():
+    """None when Xen 4.17 and QEMU are there (fetching Xen if needed), else why."""
+    qemu = os.environ.get("XENIA_QEMU", "qemu-system-x86_64")
+    if not shutil.which(qemu):
+        return "%s not found" % qemu
+    if os.path.exists(XEN) and os.path.getsize(XEN) > 0:
+        return None
+    print("Xen 4.17: fetching with %s" % GET_XEN, flush=True)
+    try:
+        res = subprocess.run(["sh", GET_XEN, BUILD], capture_output=True, text=True,
+                             timeout=GET_XEN_TIMEOUT, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return "get-xen.sh took more than %d s" % GET_XEN_TIMEOUT
+    if res.returncode != 0 or not os.path.exists(XEN):
+        last = [l for l in res.stderr.splitlines() if l.strip()]
+        return "get-xen.sh exit %d: %s" % (res.returncode,
+                                           last[-1].strip() if last else "no output")
+    return None
+
+
+def print_xen_table(xenia, xenia_skips, xenia_cpu, xens):
+    """xens: [(title, rows, skips)], one per Xen configuration."""
+    print("\nXenia vs Xen 4.17, both QEMU TCG (Xenia -cpu %s, Xen -cpu %s), "
+          "medians of %d and %s boots; ratio = Xenia / Xen" % (
+              xenia_cpu, XEN_CPU, xenia["boots"][0],
+              "/".join(str(x[1]["boots"][0]) for x in xens)))
+    head = "  %-46s %9s" % ("guest, cycles per operation", "Xenia")
+    for title, _, _ in xens:
+        head += " %11s %6s" % (title, "ratio")
+    print(head)
+    for key, label in GUEST_ROWS:
+        a = xenia.get(key + ".median")
+        if a is None:
+            print("  %-46s not compared: %s" % (label, xenia_skips.get(key, "no figure")))
+            continue
+        line = "  %-46s %9s" % (label, fmt(a[0]))
+        for _, rows, skips in xens:
+            b = rows.get(key + ".median")
+            if b is None or not b[0]:
+                line += " %11s %6s" % ("skip" if key in skips else "-", "")
+            else:
+                line += " %11s %6s" % (fmt(b[0]), "%.2f" % (a[0] / b[0]))
+        print(line)
+
+
+def xen_json_rows(prefix, xenia, xen):
+    out = [dict(r, metric=prefix + "." + r["metric"]) for r in json_rows("tcg", xen)]
+    for key, _ in GUEST_ROWS:
+        a, b = xenia.get(key + ".median"), xen.get(key + ".median")
+        if a and b and b[0]:
+            out.append({"metric": "xenia_over_%s.%s.median" % (prefix, key),
+                        "value": round(a[0] / b[0], 3), "unit": "ratio",
+                        "accel": "tcg"})
+    return out
 
 
 def machine():
@@ -231,8 +362,9 @@ def print_table(accel, cpu, rows, skips):
         print("  %-46s %9s %9s %9s  cycles" % (
             "TSC read pair per batch (subtracted)", "",
             fmt(rows["tsc_overhead_per_batch"][0]), ""))
-    print("  %-46s %9s %9s" % ("boot", "", "median"))
-    for key, label in [("boot_qemu_to_starting_dom0", "QEMU start -> (XEN) Starting dom0"),
+    if any(k.startswith("boot_") for k in rows):
+        print("  %-46s %9s %9s" % ("boot", "", "median"))
+    for key, label in [("boot_qemu_to_starting_dom0", "QEMU start -> (XEN) Starting domains"),
                        ("boot_qemu_to_dom0_first_line", "QEMU start -> first dom0 console line"),
                        ("boot_vm_start_to_bench_role", "VM start -> bench role (guest TSC)")]:
         if key in rows:
@@ -318,6 +450,23 @@ def main(steps):
         accels.append("kvm")
         results.append(("kvm", qemu_cpu([]), kvm, kvm_skips))
 
+    # Xen 4.17 on the same machine in the same run, after the Xenia boots
+    # (one QEMU at a time).
+    xens, xen_notes = [], []
+    why = xen_probe() if tcg is not None else None
+    if why is not None:
+        xen_notes.append("Xen 4.17: unavailable (%s)" % why)
+    for prefix, extra, title in XEN_CONFIGS if tcg is not None and why is None else []:
+        print("Xen 4.17 (%s): %d bench boots" % (extra or "defaults", XEN_BOOTS),
+              flush=True)
+        xen, xen_skips, xwhy = bench_accel(prefix, None, None, boots=XEN_BOOTS,
+                                           boot=lambda e=extra: xen_boot_once(e))
+        if xwhy is not None:
+            xen_notes.append("Xen 4.17 (%s): unavailable (%s)" % (extra or "defaults", xwhy))
+            continue
+        add_ratios(xen)
+        xens.append((prefix, extra, title, xen, xen_skips))
+
     for accel, cpu, rows, skips in results:
         print_table(accel, cpu, rows, skips)
     if kvm_note:
@@ -327,11 +476,20 @@ def main(steps):
         print("\nKVM / TCG (medians): null hypercall page %.2f, syscall %.2f" % (
             k["null_hcall_page.median"][0] / t["null_hcall_page.median"][0],
             k["null_hcall_syscall.median"][0] / t["null_hcall_syscall.median"][0]))
+    for prefix, extra, title, xen, xen_skips in xens:
+        print_table("xen 4.17 %s, tcg" % (extra or "defaults"), XEN_CPU, xen, xen_skips)
+    if xens:
+        print_xen_table(tcg, tcg_skips, results[0][1],
+                        [(x[2], x[3], x[4]) for x in xens])
+    for note in xen_notes:
+        print("\n" + note)
     sys.stdout.flush()
 
     out = []
     for accel, _, rows, _ in results:
         out += json_rows(accel, rows)
+    for prefix, _, _, xen, _ in xens:
+        out += xen_json_rows(prefix, tcg, xen)
     for step in steps:
         rows, step_ok = run_step(step, accels)
         out += rows
