@@ -138,9 +138,11 @@ void __noreturn pvg_main(start_info_t *si)
         rc = unpriv_main();
     else if (!strcmp(role, "lifecycle"))
         rc = lifecycle_main();
+    else if (!strcmp(role, "build"))
+        rc = build_main();
     else {
         printf("pvguest: unknown role '%s' (want test, demo, bench, wait, "
-               "pingpong, spin, unpriv or lifecycle)\n", role);
+               "pingpong, spin, unpriv, lifecycle or build)\n", role);
         rc = 1;
     }
     pvg_shutdown(rc);

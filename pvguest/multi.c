@@ -358,3 +358,123 @@ int lifecycle_main(void)
            count, before, after);
     return after == before ? 0 : 1;
 }
+
+extern const uint8_t tinyguest_start[], tinyguest_end[];
+
+#define TINY_PAGES  6          /* L4, L3, L2, L1, code, stack */
+#define TINY_VA     0x400000UL /* L4[0] L3[0] L2[2] L1[0..1] */
+#define TINY_FLAGS  (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+static uint8_t build_scratch[PAGE_SIZE] __page_aligned_bss;
+
+/* Map a frame of domain id at build_scratch (foreign mapping), or back ours. */
+static int scratch_map(unsigned long mfn, domid_t id)
+{
+    return (int)HC(__HYPERVISOR_update_va_mapping_otherdomain, build_scratch,
+                   ((uint64_t)mfn << PAGE_SHIFT) | TINY_FLAGS, UVMF_INVLPG, id, 0);
+}
+
+static void tiny_fill(unsigned int pfn, const xen_pfn_t *mfn)
+{
+    uint64_t *t = (uint64_t *)build_scratch;
+
+    memset(build_scratch, 0, PAGE_SIZE);
+    switch (pfn) {
+    case 0: t[0] = ((uint64_t)mfn[1] << PAGE_SHIFT) | TINY_FLAGS; break;
+    case 1: t[0] = ((uint64_t)mfn[2] << PAGE_SHIFT) | TINY_FLAGS; break;
+    case 2: t[2] = ((uint64_t)mfn[3] << PAGE_SHIFT) | TINY_FLAGS; break;
+    case 3:
+        t[0] = ((uint64_t)mfn[4] << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED;
+        t[1] = ((uint64_t)mfn[5] << PAGE_SHIFT) | TINY_FLAGS;
+        break;
+    case 4:
+        memcpy(build_scratch, tinyguest_start, (size_t)(tinyguest_end - tinyguest_start));
+        break;
+    }
+}
+
+/* Create, fill (through foreign mappings), start: the toolstack's steps. */
+static long tiny_build(domid_t *out)
+{
+    static vcpu_guest_context_t ctxt;
+    struct xen_domctl op = { 0 };
+    xen_pfn_t mfn[TINY_PAGES];
+    struct xen_memory_reservation r = { .nr_extents = TINY_PAGES };
+    uint64_t own = ((uint64_t)virt_to_mfn(build_scratch) << PAGE_SHIFT) | TINY_FLAGS;
+    unsigned int i;
+    domid_t id;
+
+    op.u.createdomain.max_vcpus = 1;
+    if (domctl_simple(XEN_DOMCTL_createdomain, 0, &op))
+        return -1;
+    *out = id = op.domain;
+    memset(&op, 0, sizeof(op));
+    op.u.max_mem.max_memkb = TINY_PAGES * 4;
+    if (domctl_simple(XEN_DOMCTL_max_mem, id, &op))
+        return -2;
+    for (i = 0; i < TINY_PAGES; i++)
+        mfn[i] = i;
+    r.domid = id;
+    set_xen_guest_handle(r.extent_start, mfn);
+    if (HYPERVISOR_memory_op(XENMEM_populate_physmap, &r) != TINY_PAGES)
+        return -3;
+    for (i = 0; i < TINY_PAGES; i++) {
+        if (scratch_map(mfn[i], id))
+            return -4;
+        tiny_fill(i, mfn);
+    }
+    if (mm_set_pte(build_scratch, own))   /* no mapping of theirs remains */
+        return -5;
+
+    memset(&ctxt, 0, sizeof(ctxt));
+    ctxt.flags = VGCF_in_kernel | VGCF_online;
+    ctxt.user_regs.rip = TINY_VA;
+    ctxt.user_regs.rsp = TINY_VA + 2 * PAGE_SIZE;
+    ctxt.user_regs.cs = FLAT_KERNEL_CS;
+    ctxt.user_regs.ss = FLAT_KERNEL_SS;
+    ctxt.kernel_ss = FLAT_KERNEL_SS;
+    ctxt.kernel_sp = TINY_VA + 2 * PAGE_SIZE;
+    ctxt.ctrlreg[3] = xen_pfn_to_cr3(mfn[0]);
+    memset(&op, 0, sizeof(op));
+    op.u.vcpucontext.vcpu = 0;
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctxt);
+    if (domctl_simple(XEN_DOMCTL_setvcpucontext, id, &op))
+        return -6;
+    memset(&op, 0, sizeof(op));
+    return domctl_simple(XEN_DOMCTL_unpausedomain, id, &op) ? -7 : 0;
+}
+
+/*
+ * dom0: "build": make a domain at run time the way a toolstack does
+ * (createdomain, max_mem, populate_physmap, foreign mappings to write its
+ * page tables and code, setvcpucontext, unpause), wait for it to power off,
+ * destroy it, and check that every frame came back.
+ */
+int build_main(void)
+{
+    evtchn_bind_virq_t bind = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+    struct xen_domctl_getdomaininfo info;
+    struct xen_domctl op = { 0 };
+    long before = free_frames(), rc, after;
+    domid_t id = 0;
+
+    if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bind))
+        return 1;
+    rc = tiny_build(&id);
+    if (rc) {
+        printf("build: failed at step %ld\n", -rc);
+        return 1;
+    }
+    printf("build: domain %u built and unpaused\n", id);
+    while (domctl_getdomaininfo(id, &info) == 0 && !(info.flags & XEN_DOMINF_shutdown)) {
+        poll_port(bind.port, 100000000);
+        clear_pending(bind.port);
+    }
+    printf("build: domain %u shut down, code %u\n", id,
+           (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
+    if (domctl_simple(XEN_DOMCTL_destroydomain, id, &op))
+        return 1;
+    after = free_frames();
+    printf("build: destroyed; free frames %ld before, %ld after\n", before, after);
+    return after == before ? 0 : 1;
+}

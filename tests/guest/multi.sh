@@ -106,6 +106,17 @@ else
     ko multi.create_destroy_1000
 fi
 
+# 8. dom0 builds a domain at run time as a toolstack does (createdomain,
+#    populate_physmap, foreign mappings, setvcpucontext, unpause); it runs,
+#    prints, powers off, and is destroyed without losing a frame.
+if boot $PV build &&
+    grep -q '^(d1) tinyguest: hello from a domain dom0 built at run time' "$log" &&
+    grep -q '^(d0) build: destroyed' "$log"; then
+    ok multi.runtime_build_and_destroy
+else
+    ko multi.runtime_build_and_destroy
+fi
+
 rm -f "$log"
 echo "multi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
