@@ -140,9 +140,11 @@ void __noreturn pvg_main(start_info_t *si)
         rc = lifecycle_main();
     else if (!strcmp(role, "build"))
         rc = build_main();
+    else if (!strcmp(role, "echo"))
+        rc = echo_main();
     else {
         printf("pvguest: unknown role '%s' (want test, demo, bench, wait, "
-               "pingpong, spin, unpriv, lifecycle or build)\n", role);
+               "pingpong, spin, unpriv, lifecycle, build or echo)\n", role);
         rc = 1;
     }
     pvg_shutdown(rc);

@@ -70,6 +70,7 @@ int spin_main(void);
 int unpriv_main(void);
 int lifecycle_main(void);
 int build_main(void);
+int echo_main(void);                              /* echo.c */
 void *mfn_to_virt(unsigned long mfn);        /* only for frames in our 1:1 map */
 uint64_t *pte_lookup(const void *va);        /* RO view of the L1e, or NULL */
 int mm_set_pte(const void *va, uint64_t pte);/* update_va_mapping + invlpg */

@@ -243,9 +243,10 @@ static void boot_child_exec(char **argv, pid_t parent, int report_fd,
         signal(sigs[i], SIG_DFL);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    null = open("/dev/null", O_RDONLY);
-    if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 ||
-        dup2(err[1], 2) < 0) {
+    /* stdin stays ours: what is typed (or piped) reaches the serial line,
+     * and from there the domain with the console input focus. */
+    (void)null;
+    if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0) {
         e = errno;
     } else {
         execvp(argv[0], argv);

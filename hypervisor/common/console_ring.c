@@ -3,6 +3,7 @@
 #include <xenia/console.h>
 #include <xenia/event.h>
 #include <xenia/sched.h>
+#include <xenia/hypercall.h>
 
 /*
  * struct xencons_interface: the guest produces into out[] (out_prod) and we
@@ -63,4 +64,70 @@ void xen_port_notify(struct domain *d, unsigned int kind)
         return;
     console_ring_drain(d);
     evtchn_raise(d, d->console_port);   /* out_cons moved: room again */
+}
+
+/*
+ * Serial input goes to one domain at a time, dom0 first; pressing Ctrl-A
+ * three times in a row moves it to the next domain (as Xen's console
+ * switch does).  dom0 reads its input with CONSOLEIO_read (and hears of it
+ * through VIRQ_CONSOLE); a domU gets it in its console ring.
+ */
+#define SWITCH_CHAR 0x01
+#define DOM0_INPUT_SIZE 256
+
+static domid_t input_focus;
+static unsigned int switch_presses;
+static char dom0_input[DOM0_INPUT_SIZE];
+static uint32_t dom0_in_prod, dom0_in_cons;
+
+static void input_switch(void)
+{
+    struct domain *d, *first = NULL, *next = NULL;
+    unsigned int i;
+
+    for (i = 0; (d = domain_iterate(&i)) != NULL;) {
+        if (d->domain_id != 0 && !d->console_ring)
+            continue;
+        if (!first || d->domain_id < first->domain_id)
+            first = d;
+        if (d->domain_id > input_focus && (!next || d->domain_id < next->domain_id))
+            next = d;
+    }
+    d = next ? next : first;
+    input_focus = d ? d->domain_id : 0;
+    printk("*** Serial input to %s (type 'CTRL-a' three times to switch input)",
+           d ? d->name : "d0");
+}
+
+void console_input_char(char c)
+{
+    struct domain *d;
+
+    if (c == SWITCH_CHAR) {
+        if (++switch_presses == 3) {
+            switch_presses = 0;
+            input_switch();
+        }
+        return;
+    }
+    switch_presses = 0;
+    d = domain_by_id(input_focus);
+    if (d && d->console_ring) {
+        console_ring_input(d, &c, 1);
+        return;
+    }
+    if (dom0_in_prod - dom0_in_cons < DOM0_INPUT_SIZE)
+        dom0_input[dom0_in_prod++ % DOM0_INPUT_SIZE] = c;
+    if ((d = domain_by_id(0)) != NULL)
+        evtchn_send_global_virq(d, VIRQ_CONSOLE);
+}
+
+/* CONSOLEIO_read: what the serial line typed for dom0. */
+size_t console_read_dom0(char *buf, size_t len)
+{
+    size_t n = 0;
+
+    while (n < len && dom0_in_cons != dom0_in_prod)
+        buf[n++] = dom0_input[dom0_in_cons++ % DOM0_INPUT_SIZE];
+    return n;
 }

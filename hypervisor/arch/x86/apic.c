@@ -100,10 +100,13 @@ void apic_timer_oneshot(unsigned long us)
     apic_write(APIC_TMICT, us ? (uint32_t)MAX(MIN(ticks, 0xffffffffUL), 1UL) : 0);
 }
 
+void serial_poll_input(void);
+
 void timer_interrupt(void)
 {
     timer_fired++;
     apic_write(APIC_EOI, 0);
+    serial_poll_input();
     timers_run();
 }
 

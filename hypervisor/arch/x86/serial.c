@@ -46,6 +46,17 @@ void arch_console_write(const char *s, size_t n)
     }
 }
 
+/* Hand what arrived on the serial line to the console's input routing. */
+void serial_poll_input(void)
+{
+    unsigned int n = 0;
+
+    if (!serial_ready)
+        return;
+    while ((inb(COM1 + UART_LSR) & 0x01) && n++ < 64)
+        console_input_char((char)inb(COM1 + UART_THR));
+}
+
 /* Ports the hypervisor keeps for itself: guests never reach them. */
 bool serial_owns_port(unsigned int port)
 {

@@ -14,6 +14,7 @@
 #include <asm/traps.h>
 
 void serial_init(void);
+void serial_poll_input(void);
 void apic_init(void);
 void start_xenia(uint32_t mbi_pa);
 struct domain *construct_pv_domain(const struct boot_domain *bd);
@@ -237,9 +238,8 @@ void start_xenia(uint32_t mbi_pa)
 
 void arch_console_read_input(char *buf, size_t len, size_t *got)
 {
-    *got = 0;
-    while (*got < len && (inb(0x3f8 + 5) & 1))
-        buf[(*got)++] = (char)inb(0x3f8);
+    serial_poll_input();
+    *got = console_read_dom0(buf, len);
 }
 
 /* Publish the runstate (time accounted by the scheduler) to the guest. */

@@ -35,6 +35,10 @@ size_t console_read_history(char *buf, size_t len, uint32_t *idx);
 /* Provided by arch code. */
 void arch_console_write(const char *s, size_t n);
 
+/* Serial input routing (common/console_ring.c). */
+void console_input_char(char c);
+size_t console_read_dom0(char *buf, size_t len);
+
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
