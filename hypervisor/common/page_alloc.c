@@ -23,6 +23,7 @@
  */
 
 static struct page_info *frame_table;
+static uint32_t tlbflush_gen = 1;
 static unsigned long nr_frames;
 static struct page_list free_list = { FRAME_NONE, 0 };
 static unsigned long nr_ram;
@@ -134,9 +135,28 @@ void page_list_del(struct page_list *list, struct page_info *pg)
     list->count--;
 }
 
+void tlb_note_flush(void)
+{
+    tlbflush_gen++;
+}
+
+void page_mark_tlb_stale(struct page_info *pg)
+{
+    pg->tlb_gen = tlbflush_gen;
+}
+
+/* No TLB may still map pg when this returns. */
+static void page_tlb_clean(struct page_info *pg)
+{
+    if (pg->tlb_gen == tlbflush_gen)
+        arch_flush_tlb_all();
+    pg->tlb_gen = 0;
+}
+
 static void page_take(struct page_info *pg, domid_t owner,
                       struct page_list *list)
 {
+    page_tlb_clean(pg);
     page_list_del(&free_list, pg);
     pg->flags &= PGF_ram;
     pg->owner = owner;
@@ -242,6 +262,9 @@ int get_page_type(struct page_info *pg, unsigned int type)
         return -XEN_EBUSY;
     if (pg->type_count == 0 && (pg->type != type || !(pg->flags & PGF_validated))) {
         pg->flags &= ~PGF_validated;
+        /* A stale writable translation must not outlive a table type. */
+        if (pgt_is_table(type))
+            page_tlb_clean(pg);
         if (pgt_is_table(type) && pgt_ops && pgt_ops->validate) {
             /* Hold the type while validating so that a cycle back to this
              * frame (a table mapping itself at the wrong level) fails. */

@@ -981,6 +981,53 @@ START_TEST(test_validate_reentry)
 }
 END_TEST
 
+/* The flush clock: removing a mapping only marks the frame; a flush comes
+ * when the frame becomes a table or is reused, and only if none happened
+ * since it was marked. */
+static unsigned int nr_flushes;
+
+void arch_flush_tlb_all(void)
+{
+    nr_flushes++;
+    tlb_note_flush();
+}
+
+START_TEST(test_tlb_clock)
+{
+    struct page_info *pg = alloc_d1(), *pg2;
+    unsigned int before = nr_flushes;
+
+    /* stale, then typed as an L1: one flush, and only one */
+    page_mark_tlb_stale(pg);
+    ck_assert_int_eq(get_page_type(pg, PGT_l1_page_table), 0);
+    ck_assert_uint_eq(nr_flushes, before + 1);
+    put_page_type(pg);
+    ck_assert_int_eq(get_page_type(pg, PGT_l2_page_table), 0);
+    ck_assert_uint_eq(nr_flushes, before + 1);
+    put_page_type(pg);
+
+    /* stale, but a flush happened since: nothing more to do */
+    page_mark_tlb_stale(pg);
+    tlb_note_flush();
+    ck_assert_int_eq(get_page_type(pg, PGT_l1_page_table), 0);
+    ck_assert_uint_eq(nr_flushes, before + 1);
+    put_page_type(pg);
+
+    /* writable use never needs a flush */
+    page_mark_tlb_stale(pg);
+    ck_assert_int_eq(get_page_type(pg, PGT_writable_page), 0);
+    ck_assert_uint_eq(nr_flushes, before + 1);
+    put_page_type(pg);
+
+    /* freed while stale: flushed before anyone gets it again */
+    free_page(pg, &d1_pages);
+    pg2 = alloc_page(D1, &d1_pages);
+    ck_assert_ptr_eq(pg2, pg);   /* LIFO free list */
+    ck_assert_uint_eq(nr_flushes, before + 2);
+    free_page(pg2, &d1_pages);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 static Suite *frames_suite(void)
@@ -1005,6 +1052,7 @@ static Suite *frames_suite(void)
 
     TC("init_layout", test_init_layout);
     TC("worked_example", test_worked_example);
+    TC("tlb_clock", test_tlb_clock);
     TC("alloc_free_cycle", test_alloc_free_cycle);
     TC("alloc_exhaust", test_alloc_exhaust);
     TC("alloc_no_list", test_alloc_no_list);

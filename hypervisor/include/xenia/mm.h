@@ -32,6 +32,7 @@ struct page_info {
     uint8_t type;         /* enum pgt_type */
     uint8_t flags;        /* PGF_* */
     uint32_t next, prev;  /* free list or owner's page list (frame numbers) */
+    uint32_t tlb_gen;     /* a TLB may map it as of this flush generation */
 };
 
 struct page_list {
@@ -60,6 +61,16 @@ void free_page(struct page_info *pg, struct page_list *list);
 
 void page_list_add(struct page_list *list, struct page_info *pg);
 void page_list_del(struct page_list *list, struct page_info *pg);
+
+/*
+ * Stale TLB entries.  Removing a mapping does not flush: the frame is
+ * marked with the current flush generation instead, and a flush happens
+ * only if the frame is about to become a page table or descriptor page, or
+ * to be reused, while no flush has happened since (Xen's tlbflush clock).
+ */
+void tlb_note_flush(void);              /* arch: after every full flush */
+void page_mark_tlb_stale(struct page_info *pg);
+void arch_flush_tlb_all(void);          /* arch: flush, then tlb_note_flush */
 
 /* General references. get_page fails if the frame is not owned by owner. */
 bool get_page(struct page_info *pg, domid_t owner);

@@ -109,6 +109,7 @@ void put_page_from_l1e(pte_t e)
 
     if (!(e & _PAGE_PRESENT) || is_io_frame(mfn))
         return;
+    page_mark_tlb_stale(mfn_to_page(mfn));
     if (e & _PAGE_RW)
         put_page_and_type(mfn_to_page(mfn));
     else
@@ -219,6 +220,11 @@ static void pt_devalidate(struct page_info *pg, unsigned int type, void *ctx)
 
 bool pv_flush_pending;
 
+void arch_flush_tlb_all(void)
+{
+    flush_tlb_local();   /* one CPU */
+}
+
 /* Called before returning to the guest after page-table changes. */
 void pv_flush_if_pending(void)
 {
@@ -249,13 +255,10 @@ int pv_mod_l1_entry(struct domain *d, pte_t *slot, pte_t nl1e, struct domain *pg
     if (rc)
         return rc;
     *slot = nl1e;
+    /* No flush here: the old frame is marked stale (page_alloc.c) and is
+     * flushed for only if it becomes a table or is reused; the guest
+     * flushes its own view as the ABI asks it to. */
     put_page_from_l1e(ol1e);
-    /* The old mapping's references are gone: no TLB may keep using it
-     * (it could be the last writable mapping of a future page table). */
-    if ((ol1e & _PAGE_PRESENT) &&
-        (!(nl1e & _PAGE_PRESENT) || pte_mfn(ol1e) != pte_mfn(nl1e) ||
-         ((ol1e & _PAGE_RW) && !(nl1e & _PAGE_RW))))
-        pv_flush_pending = true;
     return 0;
 }
 

@@ -27,7 +27,7 @@ void pv_load_cr3(struct vcpu *v)
 {
     unsigned long mfn = v->kernel_mode ? v->guest_table : v->guest_table_user;
 
-    write_cr3((uint64_t)mfn << PAGE_SHIFT);
+    load_cr3_flush((uint64_t)mfn << PAGE_SHIFT);
 }
 
 /* Kernel <-> user: flip the mode, the page-table root and the GS bases. */

@@ -151,9 +151,17 @@ static inline void invlpg(unsigned long va)
 {
     asm volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
+void tlb_note_flush(void);   /* common/page_alloc.c: the flush clock */
+
+/* Without CR4.PGE every CR3 load flushes the whole TLB. */
+static inline void load_cr3_flush(unsigned long cr3)
+{
+    write_cr3(cr3);
+    tlb_note_flush();
+}
 static inline void flush_tlb_local(void)
 {
-    write_cr3(read_cr3());
+    load_cr3_flush(read_cr3());
 }
 
 struct desc_ptr {
