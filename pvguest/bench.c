@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "hypercall.h"
 #include "tests.h"
+#include "tsc.h"
 
 /*
  * Every row times BENCH_SAMPLES batches of BENCH_BATCH operations (the PV
@@ -29,33 +30,6 @@ static uint64_t bench_samples2[BENCH_SAMPLES];  /* a row's second half (unpin) *
 static uint64_t bench_overhead;         /* median cycles of an empty batch */
 static int bench_rdtscp;                /* CPUID 0x80000001 EDX[27] */
 static uint8_t bench_guard[PAGE_SIZE] __page_aligned_bss;
-
-/*
- * TSC reads for benchmarking (kept here rather than in arch.h: nothing
- * else needs them).  The start read waits for earlier instructions and
- * holds later ones back (lfence on both sides); the end read uses rdtscp,
- * which waits for the timed work, when the CPU policy offers it.
- */
-static inline uint64_t tsc_start(void)
-{
-    uint32_t lo, hi;
-
-    asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static inline uint64_t tsc_stop(void)
-{
-    uint32_t lo, hi, aux;
-
-    if (bench_rdtscp)
-        asm volatile("rdtscp; lfence"
-                     : "=a"(lo), "=d"(hi), "=c"(aux) :: "memory");
-    else
-        asm volatile("lfence; rdtsc; lfence"
-                     : "=a"(lo), "=d"(hi) :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
 
 /* One hypercall through its hypercall-page stub, as XTF and Mini-OS do. */
 static inline long bench_hcall_page(unsigned long nr, long a1, long a2)
@@ -120,7 +94,7 @@ static inline void bench_fault(void)
             uint64_t t0_ = tsc_start();                         \
             for (j_ = 0; j_ < BENCH_BATCH; j_++)                \
                 op;                                             \
-            bench_samples[i_] = tsc_stop() - t0_;               \
+            bench_samples[i_] = tsc_stop(bench_rdtscp) - t0_;   \
         }                                                       \
     } while (0)
 
@@ -200,7 +174,7 @@ static void sift_down(uint64_t *a, size_t root, size_t n)
     }
 }
 
-static void sort_u64(uint64_t *a, size_t n)
+void sort_u64(uint64_t *a, size_t n)
 {
     size_t i;
 
@@ -684,12 +658,12 @@ static void mmu_time(const struct mmu_row *r)
 
         for (j = 0; j < r->calls; j++)
             r->op();
-        bench_samples[i] = tsc_stop() - t0;
+        bench_samples[i] = tsc_stop(bench_rdtscp) - t0;
         if (r->op2) {
             t0 = tsc_start();
             for (j = 0; j < r->calls; j++)
                 r->op2();
-            bench_samples2[i] = tsc_stop() - t0;
+            bench_samples2[i] = tsc_stop(bench_rdtscp) - t0;
         }
     }
     mmu_errors += last_trap.count;
@@ -727,13 +701,7 @@ static void mmu_bench(void)
 
 static void bench_init(void)
 {
-    struct cpuid_res r;
-
-    pv_cpuid(0x80000000, 0, &r);
-    if (r.a >= 0x80000001) {
-        pv_cpuid(0x80000001, 0, &r);
-        bench_rdtscp = !!(r.d & (1U << 27));
-    }
+    bench_rdtscp = tsc_has_rdtscp();
     loop_none();
     sort_u64(bench_samples, BENCH_SAMPLES);
     bench_overhead = bench_samples[BENCH_SAMPLES / 2];

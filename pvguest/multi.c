@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* pvguest: roles for several domains: wait (dom0), pingpong and spin. */
+/* pvguest: roles for several domains: wait, lifecycle and build (dom0), pingpong, spin, unpriv; timed pingpong and build for make bench. */
 
 /* domctl.h is the tools' interface: with __XEN_TOOLS__ the headers pick
  * the latest interface version themselves. */
@@ -9,7 +9,9 @@
 #include "pvguest.h"
 #include "arch.h"
 #include "hypercall.h"
+#include "tsc.h"
 #include <xen/domctl.h>
+#include <xen/sysctl.h>
 
 #define MAX_WAIT_DOMAINS 16
 
@@ -160,15 +162,140 @@ int wait_main(void)
     return failures ? 1 : 0;
 }
 
+static unsigned long pp_waits;   /* yields or polls made by pp_wait */
+
+/* Wait for the peer's event on port and consume it: block in SCHEDOP_poll,
+ * or stay runnable and SCHEDOP_yield between checks of the pending bit. */
+static void pp_wait(evtchn_port_t port, bool yield)
+{
+    while (!port_pending(port)) {
+        pp_waits++;
+        if (yield)
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        else
+            poll_port(port, 0);
+    }
+    clear_pending(port);
+}
+
+/* n round trips: the client sends and waits, the server waits and answers. */
+static int pp_round_trips(evtchn_port_t port, bool server, unsigned long n, bool yield)
+{
+    evtchn_send_t send = { .port = port };
+    unsigned long i;
+
+    for (i = 0; i < n; i++) {
+        if (!server && HYPERVISOR_event_channel_op(EVTCHNOP_send, &send))
+            return -1;
+        pp_wait(port, yield);
+        if (server && HYPERVISOR_event_channel_op(EVTCHNOP_send, &send))
+            return -1;
+    }
+    return 0;
+}
+
+#define PP_WARMUP       100     /* round trips before each timed variant */
+#define PP_BATCH        10      /* round trips between two TSC reads */
+#define PP_MAX_SAMPLES  5000
+#define TIMED_OVERHEAD_SAMPLES 1000
+
+static uint64_t timed_samples[PP_MAX_SAMPLES];
+static uint64_t timed_samples2[PP_MAX_SAMPLES];
+
+/* Median cycles of an empty tsc_start/tsc_stop pair. */
+static uint64_t tsc_overhead(int rdtscp)
+{
+    unsigned int i;
+
+    for (i = 0; i < TIMED_OVERHEAD_SAMPLES; i++) {
+        uint64_t t0 = tsc_start();
+
+        timed_samples[i] = tsc_stop(rdtscp) - t0;
+    }
+    sort_u64(timed_samples, TIMED_OVERHEAD_SAMPLES);
+    return timed_samples[TIMED_OVERHEAD_SAMPLES / 2];
+}
+
+/* min, median and p90 of n samples of `ops` operations each, less overhead. */
+static void timed_report(const char *row, uint64_t *s, unsigned long n, unsigned int ops,
+                         uint64_t overhead)
+{
+    static const struct { const char *stat; unsigned int num; } stats[] = {
+        { "min", 0 }, { "median", 5 }, { "p90", 9 },
+    };
+    unsigned int k;
+
+    sort_u64(s, n);
+    for (k = 0; k < ARRAY_SIZE(stats); k++) {
+        uint64_t v = s[n * stats[k].num / 10];
+
+        printf("BENCH %s.%s %lu cycles\n", row, stats[k].stat,
+               v > overhead ? (v - overhead) / ops : 0);
+    }
+}
+
+/*
+ * "pingpong ... bench": both sides run two variants of PP_WARMUP + count
+ * round trips: first with both sides spinning on the pending bit and
+ * yielding between checks (the peer stays runnable), then with both
+ * blocking in SCHEDOP_poll (the peer is blocked when the event arrives).
+ * The client times batches of PP_BATCH round trips and prints the
+ * per-round-trip figures.
+ */
+static int pp_bench(evtchn_port_t port, bool server, unsigned long count)
+{
+    static const struct { const char *row; bool yield; } variants[] = {
+        { "evtchn_rtt_peer_runnable", true },
+        { "evtchn_rtt_peer_blocked", false },
+    };
+    unsigned long samples = count / PP_BATCH, i, v;
+    int rdtscp = tsc_has_rdtscp();
+    uint64_t overhead = tsc_overhead(rdtscp);
+
+    if (samples == 0 || samples > PP_MAX_SAMPLES) {
+        printf("pingpong: bench count must be %u..%u\n", PP_BATCH, PP_BATCH * PP_MAX_SAMPLES);
+        return 1;
+    }
+    for (v = 0; v < ARRAY_SIZE(variants); v++) {
+        bool yield = variants[v].yield;
+
+        if (pp_round_trips(port, server, PP_WARMUP, yield))
+            return 1;
+        if (server) {
+            if (pp_round_trips(port, server, samples * PP_BATCH, yield))
+                return 1;
+            continue;
+        }
+        pp_waits = 0;
+        for (i = 0; i < samples; i++) {
+            uint64_t t0 = tsc_start();
+
+            if (pp_round_trips(port, server, PP_BATCH, yield))
+                return 1;
+            timed_samples[i] = tsc_stop(rdtscp) - t0;
+        }
+        timed_report(variants[v].row, timed_samples, samples, PP_BATCH, overhead);
+        /* How often the client found no answer yet and yielded or polled. */
+        printf("BENCH %s.waits_per_1000 %lu waits\n", variants[v].row,
+               pp_waits * 1000 / (samples * PP_BATCH));
+    }
+    printf("pingpong: bench %s: %lu x %u round trips per variant, %s, timer overhead %lu cycles\n",
+           server ? "server" : "client", samples, PP_BATCH,
+           rdtscp ? "rdtscp" : "lfence;rdtsc", overhead);
+    return 0;
+}
+
 /*
  * "pingpong peer=D count=N server" or "pingpong peer=D port=P count=N":
  * the server offers an unbound port to the peer and answers every event;
- * the client binds to it and sends N events, waiting for each answer.
+ * the client binds to it and sends N events, waiting for each answer
+ * (both block in SCHEDOP_poll).  With "bench" on both command lines the
+ * round trips are timed instead (pp_bench).
  */
 int pingpong_main(void)
 {
     domid_t peer = (domid_t)cmdline_ulong("peer", 0);
-    unsigned long count = cmdline_ulong("count", 1000), i, tries = 0;
+    unsigned long count = cmdline_ulong("count", 1000), tries = 0;
     evtchn_port_t port;
     bool server = cmdline_word("server");
 
@@ -195,17 +322,10 @@ int pingpong_main(void)
         printf("pingpong: bound to domain %u port %u as local port %u\n", peer,
                b.remote_port, port);
     }
-    for (i = 0; i < count; i++) {
-        evtchn_send_t send = { .port = port };
-
-        if (!server && HYPERVISOR_event_channel_op(EVTCHNOP_send, &send))
-            return 1;
-        while (!port_pending(port))
-            poll_port(port, 0);
-        clear_pending(port);
-        if (server && HYPERVISOR_event_channel_op(EVTCHNOP_send, &send))
-            return 1;
-    }
+    if (cmdline_word("bench"))
+        return pp_bench(port, server, count);
+    if (pp_round_trips(port, server, count, false))
+        return 1;
     printf("pingpong: %lu round trips done\n", count);
     return 0;
 }
@@ -393,6 +513,10 @@ static void tiny_fill(unsigned int pfn, const xen_pfn_t *mfn)
     }
 }
 
+/* TSC after each of tiny_build's steps (build_bench's breakdown). */
+enum { TINY_CREATED, TINY_POPULATED, TINY_FILLED, TINY_CONTEXT, TINY_STEPS };
+static uint64_t tiny_tsc[TINY_STEPS];
+
 /* Create, fill (through foreign mappings), start: the toolstack's steps. */
 static long tiny_build(domid_t *out)
 {
@@ -407,6 +531,7 @@ static long tiny_build(domid_t *out)
     op.u.createdomain.max_vcpus = 1;
     if (domctl_simple(XEN_DOMCTL_createdomain, 0, &op))
         return -1;
+    tiny_tsc[TINY_CREATED] = rdtsc();
     *out = id = op.domain;
     memset(&op, 0, sizeof(op));
     op.u.max_mem.max_memkb = TINY_PAGES * 4;
@@ -418,6 +543,7 @@ static long tiny_build(domid_t *out)
     set_xen_guest_handle(r.extent_start, mfn);
     if (HYPERVISOR_memory_op(XENMEM_populate_physmap, &r) != TINY_PAGES)
         return -3;
+    tiny_tsc[TINY_POPULATED] = rdtsc();
     for (i = 0; i < TINY_PAGES; i++) {
         if (scratch_map(mfn[i], id))
             return -4;
@@ -425,6 +551,7 @@ static long tiny_build(domid_t *out)
     }
     if (mm_set_pte(build_scratch, own))   /* no mapping of theirs remains */
         return -5;
+    tiny_tsc[TINY_FILLED] = rdtsc();
 
     memset(&ctxt, 0, sizeof(ctxt));
     ctxt.flags = VGCF_in_kernel | VGCF_online;
@@ -440,38 +567,185 @@ static long tiny_build(domid_t *out)
     set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctxt);
     if (domctl_simple(XEN_DOMCTL_setvcpucontext, id, &op))
         return -6;
+    tiny_tsc[TINY_CONTEXT] = rdtsc();
     memset(&op, 0, sizeof(op));
     return domctl_simple(XEN_DOMCTL_unpausedomain, id, &op) ? -7 : 0;
+}
+
+/* Read the hypervisor's console history from *idx on (XEN_SYSCTL_readconsole,
+ * incremental); the number of bytes read, or a negative error. */
+static long read_console(uint32_t *idx, char *buf, uint32_t len)
+{
+    struct xen_sysctl op = {
+        .cmd = XEN_SYSCTL_readconsole,
+        .interface_version = XEN_SYSCTL_INTERFACE_VERSION,
+    };
+    long rc;
+
+    op.u.readconsole.incremental = 1;
+    op.u.readconsole.index = *idx;
+    op.u.readconsole.count = len;
+    set_xen_guest_handle(op.u.readconsole.buffer, buf);
+    rc = HC(__HYPERVISOR_sysctl, &op, 0, 0, 0, 0);
+    if (rc)
+        return rc;
+    *idx = op.u.readconsole.index;
+    return op.u.readconsole.count;
+}
+
+/* Console lines assembled from readconsole's bytes, one at a time. */
+struct line_scan {
+    char line[128];
+    size_t len;
+};
+
+#define TINY_LINE "tinyguest: hello from a domain dom0 built at run time"
+
+/* Feed n bytes; true once a complete line contains TINY_LINE. */
+static bool scan_for_tiny(struct line_scan *ls, const char *buf, size_t n)
+{
+    size_t want = sizeof(TINY_LINE) - 1, i, k;
+    bool found = false;
+
+    for (i = 0; i < n; i++) {
+        if (buf[i] != '\n') {
+            if (ls->len < sizeof(ls->line))
+                ls->line[ls->len++] = buf[i];
+            continue;
+        }
+        for (k = 0; k + want <= ls->len && !found; k++)
+            found = !memcmp(ls->line + k, TINY_LINE, want);
+        ls->len = 0;
+    }
+    return found;
+}
+
+/* Wait on VIRQ_DOM_EXC until domain id has shut down; its shutdown code. */
+static unsigned int wait_shutdown(domid_t id, evtchn_port_t virq_port)
+{
+    struct xen_domctl_getdomaininfo info = { 0 };
+
+    while (domctl_getdomaininfo(id, &info) == 0 && !(info.flags & XEN_DOMINF_shutdown)) {
+        poll_port(virq_port, 100000000);
+        clear_pending(virq_port);
+    }
+    return (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
+}
+
+#define BUILD_MAX_SAMPLES  200
+#define BUILD_MAX_SPINS    1000000UL
+
+static uint64_t build_steps[TINY_STEPS + 1][BUILD_MAX_SAMPLES];
+
+/*
+ * dom0: "build bench count=N": N times, time a run-time build from just
+ * before XEN_DOMCTL_createdomain (a) to the moment the tiny guest's console
+ * line is in the hypervisor's console, seen by polling
+ * XEN_SYSCTL_readconsole (incremental) with SCHEDOP_yield in between, and
+ * (b) to just before the unpause (the build itself); then wait for its
+ * shutdown and destroy it.  The unpause wakes the new vCPU, which runs
+ * first: by the time dom0 reads the console again the guest has printed
+ * its line and shut down.
+ */
+static int build_bench(evtchn_port_t virq_port)
+{
+    static char buf[512];
+    unsigned long count = cmdline_ulong("count", 20), i;
+    long before = free_frames(), after, rc;
+    unsigned int k;
+    int rdtscp = tsc_has_rdtscp();
+    uint64_t overhead = tsc_overhead(rdtscp);
+
+    if (count == 0 || count > BUILD_MAX_SAMPLES) {
+        printf("build: bench count must be 1..%u\n", BUILD_MAX_SAMPLES);
+        return 1;
+    }
+    for (i = 0; i < count; i++) {
+        struct line_scan ls = { .len = 0 };
+        struct xen_domctl op = { 0 };
+        unsigned long spins = 0;
+        uint32_t idx = 0;
+        uint64_t t0;
+        domid_t id = 0;
+        bool seen = false;
+
+        /* Skip everything already in the console history. */
+        while ((rc = read_console(&idx, buf, sizeof(buf))) > 0)
+            ;
+        if (rc < 0) {
+            printf("build: readconsole failed: %ld\n", rc);
+            return 1;
+        }
+        t0 = tsc_start();
+        rc = tiny_build(&id);
+        if (rc) {
+            printf("build: bench build %lu failed at step %ld\n", i, -rc);
+            return 1;
+        }
+        while (!seen) {
+            rc = read_console(&idx, buf, sizeof(buf));
+            if (rc < 0 || ++spins > BUILD_MAX_SPINS) {
+                printf("build: no console line from domain %u (%ld)\n", id, rc);
+                return 1;
+            }
+            seen = scan_for_tiny(&ls, buf, (size_t)rc);
+            if (!seen && rc == 0)
+                HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        }
+        timed_samples[i] = tsc_stop(rdtscp) - t0;
+        timed_samples2[i] = tiny_tsc[TINY_CONTEXT] - t0;
+        build_steps[0][i] = tiny_tsc[TINY_CREATED] - t0;
+        for (k = 1; k < TINY_STEPS; k++)
+            build_steps[k][i] = tiny_tsc[k] - tiny_tsc[k - 1];
+        build_steps[TINY_STEPS][i] = timed_samples[i] - timed_samples2[i];
+        if (wait_shutdown(id, virq_port) != SHUTDOWN_poweroff ||
+            domctl_simple(XEN_DOMCTL_destroydomain, id, &op)) {
+            printf("build: bench domain %u did not power off or destroy\n", id);
+            return 1;
+        }
+    }
+    after = free_frames();
+    for (k = 0; k <= TINY_STEPS; k++)
+        sort_u64(build_steps[k], count);
+    printf("build: bench: median cycles of each step: createdomain %lu, max_mem + "
+           "populate_physmap %lu, foreign maps and fill %lu, setvcpucontext %lu, "
+           "unpause to the console line seen %lu\n",
+           build_steps[0][count / 2], build_steps[1][count / 2], build_steps[2][count / 2],
+           build_steps[3][count / 2], build_steps[4][count / 2]);
+    timed_report("domain_create_to_console", timed_samples, count, 1, overhead);
+    timed_report("domain_create_to_unpause", timed_samples2, count, 1, overhead);
+    printf("build: bench: %lu domains built, run and destroyed; free frames %ld before, "
+           "%ld after\n", count, before, after);
+    return after == before ? 0 : 1;
 }
 
 /*
  * dom0: "build": make a domain at run time the way a toolstack does
  * (createdomain, max_mem, populate_physmap, foreign mappings to write its
  * page tables and code, setvcpucontext, unpause), wait for it to power off,
- * destroy it, and check that every frame came back.
+ * destroy it, and check that every frame came back.  "build bench" times
+ * it instead (build_bench).
  */
 int build_main(void)
 {
     evtchn_bind_virq_t bind = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
-    struct xen_domctl_getdomaininfo info;
     struct xen_domctl op = { 0 };
     long before = free_frames(), rc, after;
+    unsigned int code;
     domid_t id = 0;
 
     if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bind))
         return 1;
+    if (cmdline_word("bench"))
+        return build_bench(bind.port);
     rc = tiny_build(&id);
     if (rc) {
         printf("build: failed at step %ld\n", -rc);
         return 1;
     }
     printf("build: domain %u built and unpaused\n", id);
-    while (domctl_getdomaininfo(id, &info) == 0 && !(info.flags & XEN_DOMINF_shutdown)) {
-        poll_port(bind.port, 100000000);
-        clear_pending(bind.port);
-    }
-    printf("build: domain %u shut down, code %u\n", id,
-           (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
+    code = wait_shutdown(id, bind.port);
+    printf("build: domain %u shut down, code %u\n", id, code);
     if (domctl_simple(XEN_DOMCTL_destroydomain, id, &op))
         return 1;
     after = free_frames();

@@ -148,3 +148,20 @@ void sched_vcpu_init(struct vcpu *v, uint64_t now)
 
     v->sched.vruntime = min == UINT64_MAX ? 0 : min;
 }
+
+/* SCHEDOP_yield: go behind every other runnable vCPU, as Xen's yield does. */
+void sched_yield(struct vcpu *v)
+{
+    struct domain *d;
+    unsigned int i, vid;
+    uint64_t max = v->sched.vruntime;
+
+    for (i = 0; (d = domain_iterate(&i)) != NULL;)
+        for (vid = 0; vid < d->max_vcpus; vid++) {
+            struct vcpu *o = d->vcpu[vid];
+
+            if (o != v && sched_vcpu_runnable(o) && o->sched.vruntime > max)
+                max = o->sched.vruntime;
+        }
+    v->sched.vruntime = max + 1;
+}

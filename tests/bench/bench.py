@@ -8,6 +8,17 @@ times, stamping every serial line on arrival.  Guest rows are the median
 over the boots of each boot's figure; boot rows are the median over the
 boots of QEMU start -> "(XEN) Starting domains" and -> the first "(d0)" line.
 
+Under the same accelerators, two boots of several domains give the rows
+between domains, each BOOTS times (median over the boots):
+  evtchn_rtt_peer_runnable / _blocked   dom0 "wait domains=2" and two domUs
+      running pingpong's "bench" mode: round trips of an interdomain event
+      on one pCPU, both sides spinning with SCHEDOP_yield, then both
+      blocking in SCHEDOP_poll;
+  domain_create_to_console / _unpause   dom0 "build bench": createdomain
+      to the tiny guest's console line (and to just before the unpause).
+Their cycle rows get "_ns" twins, converted with the TSC rate Xenia
+prints at boot ("tsc_mhz" row).
+
 Then the same bench role runs on real Xen 4.17 under QEMU TCG (the Debian
 hypervisor from tests/compat/xen417/get-xen.sh), XEN_BOOTS boots in each
 of two configurations: Xen's defaults, and xpti=0 (Xenia has no XPTI, so
@@ -76,8 +87,8 @@ XEN_END_RE = re.compile(r"pvguest: (bench finished|PANIC|unknown role)|"
                         r"Hardware Dom0 (halted|shutdown|crashed)|"
                         r"Domain 0 crashed|Panic on CPU")
 
-BENCH_RE = re.compile(r"^(?:\(d\d+\) )?BENCH (\S+) (-?[0-9.]+) (\S+)(?: (\S+))?\s*$")
-SKIP_RE = re.compile(r"^(?:\(d\d+\) )?BENCH-SKIP (\S+) (.*)$")
+BENCH_RE = re.compile(r"^(?:\([\w.-]+\) )?BENCH (\S+) (-?[0-9.]+) (\S+)(?: (\S+))?\s*$")
+SKIP_RE = re.compile(r"^(?:\([\w.-]+\) )?BENCH-SKIP (\S+) (.*)$")
 TSC_MHZ_RE = re.compile(r"TSC ([0-9.]+) MHz")
 
 # Guest rows in table order, with what they measure.
@@ -97,6 +108,24 @@ GUEST_ROWS = [
     ("uvm_invlpg", "update_va_mapping, UVMF_INVLPG"),
     ("ptwr_mov", "mov into our pinned L1 (#PF, emulated)"),
 ]
+# Rows between domains: (name in the table, xenia boot's guest arguments,
+# [(row, label)]).  Each is a boot of its own (see the docstring).
+PP_COUNT = 5000             # timed round trips per variant (500 batches of 10)
+BUILD_COUNT = 20            # timed run-time builds per boot
+DOMAIN_BOOTS = [
+    ("evtchn", [GUEST, "wait domains=2",
+                "--module", GUEST + ",xenia.name=ping pingpong peer=2 count=%d server bench"
+                % PP_COUNT,
+                "--module", GUEST + ",xenia.name=pong pingpong peer=1 port=2 count=%d bench"
+                % PP_COUNT],
+     [("evtchn_rtt_peer_runnable", "event round trip, peer runnable (spin+yield)"),
+      ("evtchn_rtt_peer_blocked", "event round trip, peer blocked (SCHEDOP_poll)")]),
+    ("domain_create", [GUEST, "build bench count=%d" % BUILD_COUNT],
+     [("domain_create_to_console", "dom0 createdomain -> new guest's console line"),
+      ("domain_create_to_unpause", "  of which: the build, up to the unpause")]),
+]
+DOMAIN_PREFIXES = tuple(r for _, _, rows in DOMAIN_BOOTS for r, _ in rows)
+
 RATIOS = [
     ("null_hcall_ratio_syscall_over_page", "null_hcall_syscall", "null_hcall_page"),
     ("enosys_hcall_ratio_syscall_over_page", "enosys_hcall_syscall", "enosys_hcall_page"),
@@ -176,6 +205,11 @@ def parse_boot(lines):
         m = SKIP_RE.match(line)
         if m:
             skips[m.group(1)] = m.group(2)
+    if mhz:
+        rows["tsc_mhz"] = (mhz, "MHz")
+        for metric, (value, unit) in list(rows.items()):
+            if unit == "cycles" and metric.startswith(DOMAIN_PREFIXES):
+                rows[metric + "_ns"] = (value * 1000 / mhz, "ns")
     if t_start is not None:
         rows["boot_qemu_to_starting_dom0"] = (t_start * 1000, "ms")
     if t_first is not None:
@@ -186,8 +220,8 @@ def parse_boot(lines):
     return rows, skips
 
 
-def boot_once(xenia_args, timeout):
-    argv = [XENIA, "boot", *xenia_args, "--timeout", str(timeout), GUEST, "bench"]
+def boot_once(xenia_args, timeout, guest_args=(GUEST, "bench")):
+    argv = [XENIA, "boot", *xenia_args, "--timeout", str(timeout), *guest_args]
     rc, lines = run_stamped(argv, timeout + 15)
     if rc != 0:
         last = next((l for _, l in reversed(lines) if l.strip()), "no output")
@@ -229,6 +263,22 @@ def bench_accel(name, xenia_args, timeout, boot=None, boots=BOOTS):
         merged[metric] = (statistics.median(vals), runs[0][0][metric][1])
     merged["boots"] = (len(runs), "count")
     return merged, runs[0][1], None
+
+
+def bench_domains(name, xenia_args, timeout):
+    """The rows between domains under one accelerator: (rows, notes)."""
+    rows, notes = {}, []
+    for what, guest_args, table in DOMAIN_BOOTS:
+        got, _, why = bench_accel("%s %s" % (name, what), None, None, boot=lambda g=guest_args:
+                                  boot_once(xenia_args, timeout, g))
+        if got is None:
+            notes.append("%s rows: failed (%s)" % (what, why))
+            continue
+        for metric, value in got.items():
+            if metric.startswith(DOMAIN_PREFIXES):
+                rows[metric] = value
+        rows[what + "_boots"] = got["boots"]
+    return rows, notes
 
 
 def kvm_probe():
@@ -362,6 +412,22 @@ def print_table(accel, cpu, rows, skips):
         print("  %-46s %9s %9s %9s  cycles" % (
             "TSC read pair per batch (subtracted)", "",
             fmt(rows["tsc_overhead_per_batch"][0]), ""))
+    if any(k.startswith(DOMAIN_PREFIXES) for k in rows):
+        print("  %-46s %9s %9s %9s" % ("between domains, one pCPU", "min", "median", "p90"))
+    for _, _, table in DOMAIN_BOOTS:
+        for key, label in table:
+            if key + ".median" not in rows:
+                continue
+            print("  %-46s %9s %9s %9s  cycles" % (
+                label, *(fmt(rows["%s.%s" % (key, s)][0]) for s in ("min", "median", "p90"))))
+            if key + ".median_ns" in rows:
+                print("  %-46s %9s %9s %9s  us" % (
+                    "", *("%.1f" % (rows["%s.%s_ns" % (key, s)][0] / 1000)
+                          for s in ("min", "median", "p90"))))
+            if key + ".waits_per_1000" in rows:
+                print("  %-46s %9s %9s %9s  per round trip" % (
+                    "  client yields/polls", "", "%.2f" % (
+                        rows[key + ".waits_per_1000"][0] / 1000), ""))
     if any(k.startswith("boot_") for k in rows):
         print("  %-46s %9s %9s" % ("boot", "", "median"))
     for key, label in [("boot_qemu_to_starting_dom0", "QEMU start -> (XEN) Starting domains"),
@@ -416,7 +482,7 @@ def json_rows(accel, rows):
     for metric, (value, unit) in rows.items():
         if unit == "count":
             continue
-        value = round(value, 3) if unit in ("ratio", "ms") else round(value)
+        value = round(value, 3) if unit in ("ratio", "ms", "MHz") else round(value)
         out.append({"metric": metric, "value": value, "unit": unit, "accel": accel})
     return out
 
@@ -428,7 +494,7 @@ def main(steps):
     model, ncpu = machine()
     print("Machine: %s, %s cores" % (model, ncpu))
     print("Guest: pvguest bench role, 10,000 batches of 10 operations per row, TSC cycles")
-    ok, results, accels = True, [], []
+    ok, results, accels, domain_notes = True, [], [], []
 
     tcg, tcg_skips, why = bench_accel("tcg", ["--tcg"], BOOT_TIMEOUT)
     if tcg is None:
@@ -438,6 +504,10 @@ def main(steps):
         add_ratios(tcg)
         accels.append("tcg")
         results.append(("tcg", qemu_cpu(["--tcg"]), tcg, tcg_skips))
+        rows, notes = bench_domains("tcg", ["--tcg"], BOOT_TIMEOUT)
+        tcg.update(rows)
+        domain_notes = ["TCG " + n for n in notes]
+        ok = ok and not notes
 
     why = kvm_probe()
     if why is None:
@@ -449,6 +519,9 @@ def main(steps):
         add_ratios(kvm)
         accels.append("kvm")
         results.append(("kvm", qemu_cpu([]), kvm, kvm_skips))
+        rows, notes = bench_domains("kvm", [], KVM_TIMEOUT)
+        kvm.update(rows)
+        domain_notes += ["KVM " + n for n in notes]
 
     # Xen 4.17 on the same machine in the same run, after the Xenia boots
     # (one QEMU at a time).
@@ -469,6 +542,8 @@ def main(steps):
 
     for accel, cpu, rows, skips in results:
         print_table(accel, cpu, rows, skips)
+    for note in domain_notes:
+        print("\n" + note)
     if kvm_note:
         print("\n" + kvm_note)
     if len(results) == 2:

@@ -157,7 +157,7 @@ void arch_vcpu_block(struct vcpu *v, bool hypercall)
 
 void arch_vcpu_yield(struct vcpu *v)
 {
-    (void)v;
+    sched_yield(v);
     need_resched = true;
 }
 
