@@ -374,6 +374,7 @@ int unpriv_main(void)
         .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
     };
     struct mmuext_op flush = { .cmd = MMUEXT_FLUSH_CACHE };
+    struct sched_remote_shutdown kill = { .domain_id = 0, .reason = SHUTDOWN_poweroff };
     char buf[16];
     struct {
         const char *what;
@@ -388,6 +389,8 @@ int unpriv_main(void)
         { "mmuext flush_cache", HYPERVISOR_mmuext_op(&flush, 1, NULL, DOMID_SELF),
           -XEN_EACCES },
         { "xen_version commandline", HYPERVISOR_xen_version(XENVER_commandline, buf),
+          -XEN_EPERM },
+        { "sched_op remote_shutdown", HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &kill),
           -XEN_EPERM },
     };
     unsigned int i, failed = 0;

@@ -18,9 +18,9 @@
  * one Debian's 4.17 headers define (-EACCES otherwise, as Xen).
  * Implemented today: createdomain, destroydomain, getdomaininfo,
  * pause/unpause, max_mem, max_vcpus (fixed at creation), set/getvcpucontext,
- * ioport_permission, the credit scheduler's weight and cap; sysctl physinfo,
- * getdomaininfolist, readconsole, sched_id.  Everything else (iomem and irq
- * permissions among them) is -ENOSYS.
+ * ioport/iomem/irq_permission, the credit scheduler's weight and cap;
+ * sysctl physinfo, getdomaininfolist, readconsole, sched_id.  Everything
+ * else is -ENOSYS.
  */
 
 extern unsigned long tsc_khz;
@@ -179,6 +179,54 @@ static long domctl_ioport_permission(struct domain *d, struct xen_domctl_ioport_
     return 0;
 }
 
+/* Grant or revoke MMIO frames [first, first + nr): a short range list. */
+static long domctl_iomem_permission(struct domain *d, struct xen_domctl_iomem_permission *p)
+{
+    uint64_t first = p->first_mfn, end = p->first_mfn + p->nr_mfns;
+    unsigned int i, n = 0;
+
+    if (!p->nr_mfns || end < first)
+        return -XEN_EINVAL;
+    if (p->allow_access) {
+        if (d->nr_iomem == DOMAIN_MAX_IOMEM_RANGES)
+            return -XEN_ENOSPC;
+        d->iomem[d->nr_iomem].first = first;
+        d->iomem[d->nr_iomem].end = end;
+        d->nr_iomem++;
+        return 0;
+    }
+    /* Revoke: cut [first, end) out of every range (at most one split). */
+    for (i = 0; i < d->nr_iomem; i++) {
+        uint64_t a = d->iomem[i].first, b = d->iomem[i].end;
+
+        if (b <= first || a >= end) {
+            d->iomem[n++] = d->iomem[i];
+            continue;
+        }
+        if (a < first)
+            d->iomem[n++] = (typeof(d->iomem[0])){ a, first };
+        if (b > end) {
+            if (n >= DOMAIN_MAX_IOMEM_RANGES)
+                return -XEN_ENOSPC;
+            d->iomem[n++] = (typeof(d->iomem[0])){ end, b };
+        }
+    }
+    d->nr_iomem = n;
+    return 0;
+}
+
+/* Physical IRQs are recorded; Xenia delivers none to domains yet. */
+static long domctl_irq_permission(struct domain *d, struct xen_domctl_irq_permission *p)
+{
+    if (p->pirq >= sizeof(d->irq_caps) * 8)
+        return -XEN_EINVAL;
+    if (p->allow_access)
+        d->irq_caps[p->pirq / 8] |= 1u << (p->pirq % 8);
+    else
+        d->irq_caps[p->pirq / 8] &= ~(1u << (p->pirq % 8));
+    return 0;
+}
+
 static long domctl_dispatch(struct xen_domctl *op)
 {
     struct domain *d;
@@ -225,6 +273,10 @@ static long domctl_dispatch(struct xen_domctl *op)
         return op->u.max_vcpus.max == d->max_vcpus ? 0 : -XEN_EINVAL;
     case XEN_DOMCTL_ioport_permission:
         return domctl_ioport_permission(d, &op->u.ioport_permission);
+    case XEN_DOMCTL_iomem_permission:
+        return domctl_iomem_permission(d, &op->u.iomem_permission);
+    case XEN_DOMCTL_irq_permission:
+        return domctl_irq_permission(d, &op->u.irq_permission);
     }
     return -XEN_ENOSYS;
 }

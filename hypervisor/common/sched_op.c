@@ -46,6 +46,20 @@ long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
         return 0;
     case SCHEDOP_poll:
         return sched_poll(v, arg);
+    case SCHEDOP_remote_shutdown: {
+        struct sched_remote_shutdown rs;
+        struct domain *target;
+
+        if (!v->domain->is_privileged)
+            return -XEN_EPERM;
+        if (copy_from_guest(&rs, arg, sizeof(rs)))
+            return -XEN_EFAULT;
+        target = domain_by_id(rs.domain_id);
+        if (!target)
+            return -XEN_ESRCH;
+        domain_shutdown(target, (uint8_t)rs.reason);
+        return 0;
+    }
     case SCHEDOP_shutdown_code:
         if (copy_from_guest(&s, arg, sizeof(s)))
             return -XEN_EFAULT;

@@ -81,7 +81,7 @@ fi
 
 # 5. A domU is refused every control operation with Xen's errors.
 if boot $PV "wait domains=1" --module "$PV,xenia.name=guest unpriv" &&
-    grep -q '^(guest) unpriv: 7 passed, 0 failed' "$log"; then
+    grep -q '^(guest) unpriv: 8 passed, 0 failed' "$log"; then
     ok multi.control_refused_to_domu
 else
     ko multi.control_refused_to_domu

@@ -1197,7 +1197,6 @@ START_TEST(test_sched_poll)
 END_TEST
 
 static const unsigned long sched_unknown[] = {
-    SCHEDOP_remote_shutdown,
     SCHEDOP_watchdog,
     SCHEDOP_pin_override,
     8,

@@ -14,6 +14,7 @@
 #define XEN_PAGE_SIZE   4096
 #define NR_VECTORS      256
 #define NR_HYPERCALL_COUNTERS 64
+#define DOMAIN_MAX_IOMEM_RANGES 16
 #define GDT_GUEST_FRAMES FIRST_RESERVED_GDT_PAGE
 
 /* Scheduling (common/sched.c): weighted fair share with caps. */
@@ -117,6 +118,9 @@ struct domain {
     bool paused;
 
     uint8_t *ioport_caps;        /* 8 KiB bitmap: ports the domain may use */
+    unsigned int nr_iomem;       /* MMIO frame ranges granted (domctl) */
+    struct { uint64_t first, end; } iomem[DOMAIN_MAX_IOMEM_RANGES];
+    uint8_t irq_caps[32];        /* physical IRQs granted (recorded only) */
 
     unsigned long hypercall_count[NR_HYPERCALL_COUNTERS];
     struct evtchn_table *evtchn;

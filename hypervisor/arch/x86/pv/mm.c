@@ -40,7 +40,8 @@ static struct domain *page_owner_domain(struct page_info *pg)
 }
 
 /*
- * Frames outside RAM (MMIO): only a privileged domain may map them, never
+ * Frames outside RAM (MMIO): only a privileged domain or one granted the
+ * range (iomem_permission) may map them, never
  * the local APIC or I/O APIC pages the hypervisor drives, and never above
  * the CPU's physical address width (those bits would be reserved).
  */
@@ -53,7 +54,12 @@ static bool mmio_permitted(const struct domain *d, unsigned long mfn)
         cpuid_count(0x80000008, 0, &a, &b, &c, &dd);
         phys_bits = a & 0xff;
     }
-    return d->is_privileged && mfn < (1UL << (phys_bits - PAGE_SHIFT)) &&
+    unsigned int i;
+    bool granted = d->is_privileged;
+
+    for (i = 0; i < d->nr_iomem && !granted; i++)
+        granted = mfn >= d->iomem[i].first && mfn < d->iomem[i].end;
+    return granted && mfn < (1UL << (phys_bits - PAGE_SHIFT)) &&
            mfn != 0xfee00 && mfn != 0xfec00;
 }
 
