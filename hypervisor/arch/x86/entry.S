@@ -82,46 +82,33 @@ common_entry:
         iretq
 
 /*
- * 64-bit syscall from ring 3: from guest kernel a hypercall, from guest
- * user a system call to bounce.  RSP is still the guest's; interrupts are
- * off (SFMASK).  One CPU: the scratch slot and stack are cpu0's.
+ * syscall from ring 3: from the guest kernel a hypercall, from guest user
+ * a system call to bounce.  RSP is still the guest's; interrupts are off
+ * (SFMASK).  One CPU: the scratch slot and stack are cpu0's.  The frame
+ * records the CS the guest ran with and which entry it came through.
  */
-        .global syscall_entry
-syscall_entry:
+.macro SYSCALL_ENTRY name, guest_cs, vector
+        .global \name
+\name:
         movq    %rsp, CPU0_INFO + CPUINFO_syscall_scratch(%rip)
         leaq    CPU0_INFO + CPUINFO_guest_regs + REGS_sizeof(%rip), %rsp
         pushq   $GUEST_DS
         pushq   CPU0_INFO + CPUINFO_syscall_scratch(%rip)
         pushq   %r11
-        pushq   $GUEST_CS64
+        pushq   $\guest_cs
         pushq   %rcx
         subq    $8, %rsp
         movl    $0, (%rsp)
-        movl    $ENTRY_SYSCALL_NR, 4(%rsp)
+        movl    $\vector, 4(%rsp)
         SAVE_ALL
         xor     %ebp, %ebp
         mov     %rsp, %rdi
         call    do_syscall
         jmp     return_to_guest
+.endm
 
-/* syscall from 32-bit compatibility mode (a compat guest user). */
-        .global syscall32_entry
-syscall32_entry:
-        movq    %rsp, CPU0_INFO + CPUINFO_syscall_scratch(%rip)
-        leaq    CPU0_INFO + CPUINFO_guest_regs + REGS_sizeof(%rip), %rsp
-        pushq   $GUEST_DS
-        pushq   CPU0_INFO + CPUINFO_syscall_scratch(%rip)
-        pushq   %r11
-        pushq   $GUEST_CS32
-        pushq   %rcx
-        subq    $8, %rsp
-        movl    $0, (%rsp)
-        movl    $ENTRY_SYSCALL32_NR, 4(%rsp)
-        SAVE_ALL
-        xor     %ebp, %ebp
-        mov     %rsp, %rdi
-        call    do_syscall
-        jmp     return_to_guest
+        SYSCALL_ENTRY syscall_entry, GUEST_CS64, ENTRY_SYSCALL_NR
+        SYSCALL_ENTRY syscall32_entry, GUEST_CS32, ENTRY_SYSCALL32_NR   /* compat user */
 
 /*
  * Leave for the guest whose frame is at the top of this stack.  The C side
