@@ -72,6 +72,10 @@ common_entry:
         SAVE_ALL
         xor     %ebp, %ebp
         mov     %rsp, %rdi
+        /* An NMI runs on its IST stack, not at guest_regs: never let it
+         * reach the guest exit path (which may switch vCPUs). */
+        cmpl    $2, REGS_entry_vector(%rsp)
+        je      1f
         testb   $3, REGS_cs(%rsp)
         jz      1f
         call    do_guest_trap

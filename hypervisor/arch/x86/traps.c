@@ -102,7 +102,8 @@ void do_hv_trap(struct cpu_regs *r)
     case IRQ_SPURIOUS_VECTOR:
         return;
     case TRAP_nmi:
-        log_warn("NMI received in the hypervisor, ignored");
+        log_warn("NMI received (%s context), ignored",
+                 regs_from_guest(r) ? "guest" : "hypervisor");
         return;
     }
     if (r->entry_vector >= 32) {
