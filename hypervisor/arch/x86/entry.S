@@ -72,9 +72,14 @@ common_entry:
         SAVE_ALL
         xor     %ebp, %ebp
         mov     %rsp, %rdi
-        /* An NMI runs on its IST stack, not at guest_regs: never let it
-         * reach the guest exit path (which may switch vCPUs). */
+        /* NMI, #DF and #MC run on IST stacks, not at guest_regs: never let
+         * them reach the guest exit path (which may switch vCPUs).  The
+         * hypervisor path ignores an NMI and treats the others as fatal. */
         cmpl    $2, REGS_entry_vector(%rsp)
+        je      1f
+        cmpl    $8, REGS_entry_vector(%rsp)
+        je      1f
+        cmpl    $18, REGS_entry_vector(%rsp)
         je      1f
         testb   $3, REGS_cs(%rsp)
         jz      1f
