@@ -175,10 +175,7 @@ void do_guest_trap(struct cpu_regs *regs)
         timer_interrupt();
         return;
     case IRQ_SPURIOUS_VECTOR:
-    case TRAP_nmi:
         return;
-    case TRAP_machine_check:
-        panic("machine check while running %s", v->domain->name);
     case TRAP_page_fault:
         pv_page_fault(v, regs);
         return;
