@@ -37,7 +37,7 @@ long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
         arch_vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
-        arch_vcpu_block(v, true);
+        arch_vcpu_block(v);
         return 0;
     case SCHEDOP_shutdown:
         if (copy_from_guest(&s, arg, sizeof(s)))

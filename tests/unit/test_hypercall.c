@@ -204,9 +204,8 @@ static int register_info_rc;
 #define CMDLINE         "console=com1 loglvl=all dom0_mem=512M"
 #define INPUT           "typed at the console"
 
-void arch_vcpu_block(struct vcpu *v, bool hypercall)
+void arch_vcpu_block(struct vcpu *v)
 {
-    ck_assert(hypercall);
     calls.block++;
     block_v = v;
 }

@@ -13,8 +13,8 @@
  * of the stack while it runs (struct cpu_info.guest_regs) and in
  * vcpu->user_regs while it does not.  schedule() never returns to its
  * caller: it leaves through reset_stack_and_return() into whichever vCPU
- * runs next, so a hypercall that blocks must have written its result into
- * the frame first.  Interrupts are off in the hypervisor except in the
+ * runs next.  Blocking hypercalls only mark the vCPU; it leaves the CPU on
+ * its way back to the guest, with the hypercall's result in its frame.  Interrupts are off in the hypervisor except in the
  * idle loop.
  */
 
@@ -138,21 +138,18 @@ void vcpu_kick(struct vcpu *v)
 }
 
 /*
- * SCHEDOP_block (hypercall = true) and hlt: events are unmasked and, unless
- * one is already pending, the vCPU sleeps until one arrives.  A hypercall's
- * result (0) goes into the frame now, since schedule() does not come back.
+ * SCHEDOP_block and hlt: events are unmasked and, unless one is already
+ * pending, the vCPU stops being runnable.  It leaves the CPU on its way
+ * back to the guest (schedule_if_needed), as in Xen, so the rest of a
+ * multicall still runs and the hypercall's result lands in its frame.
  */
-void arch_vcpu_block(struct vcpu *v, bool hypercall)
+void arch_vcpu_block(struct vcpu *v)
 {
     v->vcpu_info->evtchn_upcall_mask = 0;
     if (v->vcpu_info->evtchn_upcall_pending)
         return;
-    if (hypercall) {
-        guest_regs()->rax = 0;
-        v->iret_done = true;    /* do_syscall must leave RAX alone */
-    }
     v->blocked = true;
-    schedule();
+    need_resched = true;
 }
 
 void arch_vcpu_yield(struct vcpu *v)
@@ -172,11 +169,10 @@ long arch_vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int n,
             return 0;
     if (timeout && arch_now_ns() >= timeout)
         return 0;
-    guest_regs()->rax = 0;
-    v->iret_done = true;
     v->poll_active = true;
     v->poll_deadline = timeout;
     v->blocked = true;
-    schedule();
+    need_resched = true;
+    timers_run();   /* the timeout must be armed */
     return 0;
 }

@@ -88,7 +88,7 @@ long do_physdev_op(unsigned long, unsigned long, unsigned long,
 
 /* Arch services the common handlers use. */
 struct vcpu *current_vcpu(void);
-void arch_vcpu_block(struct vcpu *v, bool hypercall);
+void arch_vcpu_block(struct vcpu *v);
 void arch_vcpu_yield(struct vcpu *v);
 void schedule(void) __attribute__((noreturn));
 void schedule_if_needed(void);

@@ -306,7 +306,7 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_regs *r)
             return false;
         in.len++;
         r->rip += in.len;
-        arch_vcpu_block(v, false);
+        arch_vcpu_block(v);
         return true;
     case 0x0f:
         if (!emulate_0f(v, r, &in))
