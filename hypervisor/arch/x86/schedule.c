@@ -14,8 +14,8 @@
  * vcpu->user_regs while it does not.  schedule() never returns to its
  * caller: it leaves through reset_stack_and_return() into whichever vCPU
  * runs next.  Blocking hypercalls only mark the vCPU; it leaves the CPU on
- * its way back to the guest, with the hypercall's result in its frame.  Interrupts are off in the hypervisor except in the
- * idle loop.
+ * its way back to the guest, with the hypercall's result in its frame.
+ * Interrupts are off in the hypervisor except in the idle loop.
  */
 
 static uint64_t slice_end;      /* preempt the current vCPU at this time */
