@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make bench step: our xenstored against Debian's C xenstored and oxenstored, same client (xs-bench on Debian's libxenstore).
 # Prints a table, "BENCH xenstored_<daemon>_<row> <value> <unit>" lines for
-# tests/bench/run.sh, and build/xenstore/bench.json.
+# tests/bench/run.sh, and build/xenstore/bench.json.  Throughput rows are the
+# best of 3 rounds (for every daemon); "*_daemon_cpu_per_req" rows are the
+# daemon's own CPU time per request; the "ceiling" line is xs-bench's built-in
+# no-op daemon: what any daemon could reach under this client and pin.
 #
 # Environment: XS_BENCH_SCALE (divide the sizes, default 1), XS_BENCH_CPU (pin
 # daemon and client to this CPU, default 1; "none" = let the scheduler place
@@ -32,6 +35,9 @@ sleep 0.5
 run_client ours "$out/ours/sock" "$pid"
 kill "$pid"
 wait "$pid" 2>/dev/null
+# The ceiling: a daemon that does nothing, under the same client and pin.
+$pin "$B/xs-bench" --no-op-daemon > "$out/noop.txt" 2>"$out/noop.err"
+cat "$out/noop.txt" >&2
 
 # Debian's daemons, started standalone by the peers' script (LD_PRELOAD shim).
 for kind in c ocaml; do
@@ -62,7 +68,7 @@ def load(k):
     return rows
 ours, c, ox = load("ours"), load("c"), load("ocaml")
 print("xenstored benchmark (same client: xs-bench on Debian's libxenstore; cpu pin: %s)" % cpu)
-print("%-30s %14s %14s %14s %8s" % ("row", "ours", "C 4.17", "oxenstored", "x C"))
+print("%-42s %14s %14s %14s %8s" % ("row", "ours", "C 4.17", "oxenstored", "x C"))
 res = []
 for k, (v, unit) in ours.items():
     cv = c.get(k, (None,))[0]
@@ -71,14 +77,26 @@ for k, (v, unit) in ours.items():
     if cv:
         better = v / cv if unit == "ops/s" else (cv / v if v else None)
     f = lambda x: "-" if x is None else "%.1f" % x
-    print("%-30s %14s %14s %14s %8s   %s" % (k, f(v), f(cv), f(ov),
+    print("%-42s %14s %14s %14s %8s   %s" % (k, f(v), f(cv), f(ov),
           "-" if better is None else "%.1fx" % better, unit))
     res.append({"row": k, "unit": unit, "ours": v, "c": cv, "oxenstored": ov, "x_c": better})
+noop = load("noop")
+nv = noop.get("read_no_op_daemon_ceiling", (None,))[0]
+if nv:
+    ncpu = noop.get("read_no_op_daemon_ceiling_daemon_cpu_per_req", (None,))[0]
+    cv = c.get("read", (None,))[0]
+    print("ceiling: a no-op daemon (epoll, read, write) under the same client: "
+          "read %.1f ops/s%s%s" % (nv,
+          " = %.2fx C" % (nv / cv) if cv else "",
+          ", its CPU %.2f us/request" % ncpu if ncpu else ""))
+    res.append({"row": "read_ceiling", "unit": "ops/s",
+                "ours": None, "c": None, "oxenstored": None, "x_c": None,
+                "no_op_daemon": nv})
 json.dump(res, open("build/xenstore/bench.json", "w"), indent=1)
 # Rows for tests/bench/run.sh (build/bench.json).
 for r in res:
-    for who in ("ours", "c", "oxenstored"):
-        if r[who] is not None:
+    for who in ("ours", "c", "oxenstored", "no_op_daemon"):
+        if r.get(who) is not None:
             print("BENCH xenstored_%s_%s %.3f %s" % (who, r["row"], r[who], r["unit"]))
 PY
 rm -rf "$out"
