@@ -302,9 +302,10 @@ static long evtchn_status(struct domain *self, evtchn_status_t *st)
 
     if (rc)
         return rc;
-    chn = port_chn(d, st->port);
-    if (!chn)
+    /* Port 0 reads as closed: xen-lsevtchn enumerates from 0 to the first error. */
+    if (!d->evtchn || st->port >= EVTCHN_NR_PORTS)
         return -XEN_EINVAL;
+    chn = &d->evtchn->port[st->port];
     memset(&st->u, 0, sizeof(st->u));
     st->vcpu = chn->notify_vcpu;
     switch (chn->state) {
@@ -405,18 +406,21 @@ bool evtchn_port_pending(struct domain *d, evtchn_port_t port)
     return port_chn(d, port) && test_bit(d->shared_info->evtchn_pending, port);
 }
 
-/* Argument sizes per command: copied in, handled, copied back. */
-static const size_t evtchnop_size[] = {
-    [EVTCHNOP_bind_interdomain] = sizeof(evtchn_bind_interdomain_t),
-    [EVTCHNOP_bind_virq] = sizeof(evtchn_bind_virq_t),
-    [EVTCHNOP_close] = sizeof(evtchn_close_t),
-    [EVTCHNOP_send] = sizeof(evtchn_send_t),
-    [EVTCHNOP_status] = sizeof(evtchn_status_t),
-    [EVTCHNOP_alloc_unbound] = sizeof(evtchn_alloc_unbound_t),
-    [EVTCHNOP_bind_ipi] = sizeof(evtchn_bind_ipi_t),
-    [EVTCHNOP_bind_vcpu] = sizeof(evtchn_bind_vcpu_t),
-    [EVTCHNOP_unmask] = sizeof(evtchn_unmask_t),
-    [EVTCHNOP_reset] = sizeof(evtchn_reset_t),
+/* Argument size per command, and whether it has results to copy back. */
+static const struct {
+    size_t size;
+    bool out;
+} evtchnop_arg[] = {
+    [EVTCHNOP_bind_interdomain] = {sizeof(evtchn_bind_interdomain_t), true},
+    [EVTCHNOP_bind_virq] = {sizeof(evtchn_bind_virq_t), true},
+    [EVTCHNOP_close] = {sizeof(evtchn_close_t), false},
+    [EVTCHNOP_send] = {sizeof(evtchn_send_t), false},
+    [EVTCHNOP_status] = {sizeof(evtchn_status_t), true},
+    [EVTCHNOP_alloc_unbound] = {sizeof(evtchn_alloc_unbound_t), true},
+    [EVTCHNOP_bind_ipi] = {sizeof(evtchn_bind_ipi_t), true},
+    [EVTCHNOP_bind_vcpu] = {sizeof(evtchn_bind_vcpu_t), false},
+    [EVTCHNOP_unmask] = {sizeof(evtchn_unmask_t), false},
+    [EVTCHNOP_reset] = {sizeof(evtchn_reset_t), false},
 };
 
 static long evtchn_dispatch(struct domain *d, unsigned int cmd, void *a)
@@ -462,7 +466,7 @@ long do_event_channel_op(unsigned long cmd, unsigned long arg, unsigned long a3,
         evtchn_status_t st;
         uint8_t raw[64];
     } u;
-    size_t size = cmd < ARRAY_SIZE(evtchnop_size) ? evtchnop_size[cmd] : 0;
+    size_t size = cmd < ARRAY_SIZE(evtchnop_arg) ? evtchnop_arg[cmd].size : 0;
     long rc;
 
     (void)a3, (void)a4, (void)a5;
@@ -471,7 +475,8 @@ long do_event_channel_op(unsigned long cmd, unsigned long arg, unsigned long a3,
     if (copy_from_guest(&u, arg, size))
         return -XEN_EFAULT;
     rc = evtchn_dispatch(d, (unsigned int)cmd, &u);
-    if (rc == 0 && copy_to_guest(arg, &u, size))
+    /* As Xen: input-only arguments are never written (they may be read-only). */
+    if (rc == 0 && evtchnop_arg[cmd].out && copy_to_guest(arg, &u, size))
         return -XEN_EFAULT;
     return rc;
 }

@@ -150,7 +150,7 @@ void sched_vcpu_init(struct vcpu *v, uint64_t now)
 }
 
 /* SCHEDOP_yield: go behind every other runnable vCPU, as Xen's yield does. */
-void sched_yield(struct vcpu *v)
+void sched_vcpu_yield(struct vcpu *v)
 {
     struct domain *d;
     unsigned int i, vid;

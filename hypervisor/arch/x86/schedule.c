@@ -154,7 +154,7 @@ void arch_vcpu_block(struct vcpu *v)
 
 void arch_vcpu_yield(struct vcpu *v)
 {
-    sched_yield(v);
+    sched_vcpu_yield(v);
     need_resched = true;
 }
 

@@ -137,7 +137,7 @@ struct vcpu *sched_pick_next(uint64_t now);
 uint64_t sched_slice(struct vcpu *next, uint64_t now);
 uint64_t sched_next_refill(uint64_t now);
 void sched_wake(struct vcpu *v, uint64_t now);
-void sched_yield(struct vcpu *v);
+void sched_vcpu_yield(struct vcpu *v);
 void sched_domain_init(struct domain *d);
 void sched_vcpu_init(struct vcpu *v, uint64_t now);
 
