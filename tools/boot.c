@@ -61,7 +61,8 @@ const char cmd_boot_usage[] =
     "  -h, --help            show this text\n"
     "\n"
     "environment: XENIA_HV (hypervisor image), XENIA_QEMU (QEMU binary,\n"
-    "default qemu-system-x86_64).\n"
+    "default qemu-system-x86_64), XENIA_KVM=1 (use /dev/kvm even when it is\n"
+    "PVM, which cannot run PV guests: TCG is chosen otherwise).\n"
     "\n"
     "exit status:\n"
     "  0   dom0 powered off with code 0\n"
@@ -481,13 +482,25 @@ static const char *boot_find_hv(const struct boot_args *args, char *buf,
     return buf;
 }
 
+/*
+ * KVM when /dev/kvm opens -- unless it is PVM (kvm_pvm), under which a
+ * ring-3 PV guest's syscall reaches the hypervisor still at CPL 3, so no
+ * hypercall can work (docs/ARCHITECTURE.md, "Known problems").  XENIA_KVM=1
+ * insists on KVM anyway.
+ */
 static bool boot_kvm_usable(void)
 {
+    const char *force = getenv("XENIA_KVM");
     int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
     if (fd < 0)
         return false;
     close(fd);
+    if (access("/sys/module/kvm_pvm", F_OK) == 0 && !(force && !strcmp(force, "1"))) {
+        fprintf(stderr, "xenia: /dev/kvm is PVM (kvm_pvm), which cannot run PV guests' "
+                        "hypercalls: using TCG (XENIA_KVM=1 overrides)\n");
+        return false;
+    }
     return true;
 }
 
