@@ -26,6 +26,11 @@ void serial_init(void)
     serial_ready = true;
 }
 
+void serial_disable(void)
+{
+    serial_ready = false;
+}
+
 static void serial_putc(char c)
 {
     unsigned int spins = 0;

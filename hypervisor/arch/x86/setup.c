@@ -15,6 +15,7 @@
 
 void serial_init(void);
 void serial_poll_input(void);
+void serial_disable(void);
 void apic_init(void);
 void start_xenia(uint32_t mbi_pa);
 struct domain *construct_pv_domain(const struct boot_domain *bd);
@@ -27,8 +28,6 @@ static bool cmdline_has_image_name;   /* the loader put our path first */
 static char opt_console[64] = "com1";
 static int opt_loglvl = LOG_INFO;
 static struct cmdline_dom0_mem opt_dom0_mem;
-static bool opt_noreboot;
-static unsigned int opt_timer_hz = 100;
 bool opt_bootscrub = true;
 bool opt_sysret = true;
 
@@ -43,6 +42,27 @@ static void unknown_option(void *ctx, const char *word, size_t len)
     log_warn("unknown command-line option '%.*s' ignored", (int)len, word);
 }
 
+/* console=com1 (the default), console=none, or a comma-separated list. */
+static void apply_console_option(void)
+{
+    const char *p = opt_console;
+    bool com1 = false;
+
+    while (*p) {
+        size_t n = 0;
+
+        while (p[n] && p[n] != ',')
+            n++;
+        if (n == 4 && !strncmp(p, "com1", 4))
+            com1 = true;
+        else if (!(n == 4 && !strncmp(p, "none", 4)))
+            log_warn("console=%.*s: only com1 and none exist", (int)n, p);
+        p += n + (p[n] == ',');
+    }
+    if (!com1)
+        serial_disable();   /* the history ring still records everything */
+}
+
 static void parse_cmdline(void)
 {
     const struct cmdline_param params[] = {
@@ -52,11 +72,8 @@ static void parse_cmdline(void)
           .parse = cmdline_parse_loglvl },
         { .name = "dom0_mem", .type = CMDLINE_CUSTOM, .var = &opt_dom0_mem,
           .parse = cmdline_parse_dom0_mem },
-        { .name = "noreboot", .type = CMDLINE_BOOL, .var = &opt_noreboot },
         { .name = "sysret", .type = CMDLINE_BOOL, .var = &opt_sysret },
         { .name = "bootscrub", .type = CMDLINE_BOOL, .var = &opt_bootscrub },
-        { .name = "timer_hz", .type = CMDLINE_UINT, .var = &opt_timer_hz,
-          .min = 1, .max = 10000 },
     };
     const char *image, *rest;
     char err[128];
@@ -69,6 +86,7 @@ static void parse_cmdline(void)
                       unknown_option, NULL, err, sizeof(err)))
         log_err("command line: %s", err);
     console_set_loglvl(opt_loglvl);
+    apply_console_option();
 }
 
 static void copy_string(char *dst, uint32_t pa)
