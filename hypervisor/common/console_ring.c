@@ -80,23 +80,66 @@ static unsigned int switch_presses;
 static char dom0_input[DOM0_INPUT_SIZE];
 static uint32_t dom0_in_prod, dom0_in_cons;
 
+/* dom0, then each domU with a console ring, then the hypervisor itself. */
 static void input_switch(void)
 {
-    struct domain *d, *first = NULL, *next = NULL;
+    struct domain *d, *next = NULL;
     unsigned int i;
 
+    if (input_focus == DOMID_XEN) {
+        input_focus = 0;
+        printk("*** Serial input to d0 (type 'CTRL-a' three times to switch input)");
+        return;
+    }
     for (i = 0; (d = domain_iterate(&i)) != NULL;) {
-        if (d->domain_id != 0 && !d->console_ring)
+        if (d->domain_id == 0 || !d->console_ring)
             continue;
-        if (!first || d->domain_id < first->domain_id)
-            first = d;
         if (d->domain_id > input_focus && (!next || d->domain_id < next->domain_id))
             next = d;
     }
-    d = next ? next : first;
-    input_focus = d ? d->domain_id : 0;
-    printk("*** Serial input to %s (type 'CTRL-a' three times to switch input)",
-           d ? d->name : "d0");
+    input_focus = next ? next->domain_id : DOMID_XEN;
+    printk("*** Serial input to %s (type 'CTRL-a' three times to switch input%s)",
+           next ? next->name : "Xen", next ? "" : "; 'h' for help");
+}
+
+/* Hypervisor keys, when the input focus is on Xen (as Xen's debug keys). */
+static void debug_key(char c)
+{
+    struct domain *d;
+    unsigned int i, v, nr;
+
+    switch (c) {
+    case 'h':
+        printk("keys: 'h' this help, 'q' domains and their hypercall counts, "
+               "'r' raise VIRQ_DEBUG in every vCPU");
+        return;
+    case 'q':
+        for (i = 0; (d = domain_iterate(&i)) != NULL;) {
+            printk("%s: id %u, %s, %lu/%lu pages, weight %u cap %u%%", d->name,
+                   d->domain_id, d->state == DOMSTATE_RUNNING ? "running" : "shut down",
+                   d->tot_pages, d->max_pages, d->sched.weight, d->sched.cap);
+            for (v = 0; v < d->max_vcpus; v++)
+                if (d->vcpu[v])
+                    printk("  vcpu%u: %s%s, upcall pending %u mask %u", v,
+                           d->vcpu[v]->online ? "online" : "offline",
+                           d->vcpu[v]->blocked ? ", blocked" : "",
+                           d->vcpu[v]->vcpu_info->evtchn_upcall_pending,
+                           d->vcpu[v]->vcpu_info->evtchn_upcall_mask);
+            for (nr = 0; nr < NR_HYPERCALL_COUNTERS; nr++)
+                if (d->hypercall_count[nr])
+                    printk("  hypercall %u (%s): %lu", nr,
+                           hypercall_lookup(nr) ? hypercall_lookup(nr)->name : "?",
+                           d->hypercall_count[nr]);
+        }
+        return;
+    case 'r':
+        for (i = 0; (d = domain_iterate(&i)) != NULL;)
+            for (v = 0; v < d->max_vcpus; v++)
+                if (d->vcpu[v])
+                    evtchn_send_virq(d->vcpu[v], VIRQ_DEBUG);
+        printk("VIRQ_DEBUG raised");
+        return;
+    }
 }
 
 void console_input_char(char c)
@@ -111,6 +154,10 @@ void console_input_char(char c)
         return;
     }
     switch_presses = 0;
+    if (input_focus == DOMID_XEN) {
+        debug_key(c);
+        return;
+    }
     d = domain_by_id(input_focus);
     if (d && d->console_ring) {
         console_ring_input(d, &c, 1);

@@ -135,6 +135,18 @@ else
     ko multi.console_input_to_dom0
 fi
 
+# 10. With the focus on Xen (three Ctrl-A from dom0 with no domU ring),
+#     'q' lists domains with their hypercall counts; then back to dom0.
+if (sleep 2; printf '\001\001\001q\001\001\001done\r') |
+        build/xenia boot --tcg --timeout 120 $PV echo >"$log" 2>&1 &&
+    grep -q '^(XEN) d0: id 0, running' "$log" &&
+    grep -q '^(XEN)   hypercall 18 (console_io): ' "$log" &&
+    grep -q "^(d0) echo: got 'done'" "$log"; then
+    ok multi.debug_keys
+else
+    ko multi.debug_keys
+fi
+
 rm -f "$log"
 echo "multi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
