@@ -53,7 +53,10 @@ accels="--tcg"
 
 for a in $accels; do
     acc=$a
-    [ "$a" = --kvm-probe ] && acc=""
+    if [ "$a" = --kvm-probe ]; then
+        acc=""
+        export XENIA_KVM=1   # really KVM: xenia would fall back from PVM
+    fi
     label=${a#--}
     run "boot.demo.$label" $acc build/pvguest/pvguest demo
     run "pvguest.selftest.$label" $acc build/pvguest/pvguest "test skip=$SKIPS"
