@@ -348,6 +348,8 @@ static long evtchn_unmask(struct domain *d, evtchn_port_t port)
     shared_info_t *s = d->shared_info;
     struct vcpu *v;
 
+    if (port == 0)
+        return 0;   /* as Xen: port 0 is valid (reserved) and never pending */
     if (!port_chn(d, port))
         return -XEN_EINVAL;
     v = notify_vcpu(d, &d->evtchn->port[port]);

@@ -214,8 +214,12 @@ unsigned long domain_destroy(struct domain *d)
         struct page_info *pg = mfn_to_page(d->page_list.head);
 
         machine_to_phys[page_to_mfn(pg)] = ~0UL;
-        if (pg->count > 1 || pg->type_count)
+        if (pg->count > 1 || pg->type_count) {
+            /* Still mapped elsewhere: freed with its last reference, and
+             * owned by no domain meanwhile (ids are reused). */
             stuck++;
+            pg->owner = DOMID_XEN;
+        }
         free_page(pg, &d->page_list);
     }
     if (stuck)
