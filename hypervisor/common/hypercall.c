@@ -23,6 +23,7 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(set_timer_op, do_set_timer_op, 0),
     HC(xen_version, do_xen_version, 0),
     HC(console_io, do_console_io, 0),
+    HC(grant_table_op, do_grant_table_op, 0),
     HC(vm_assist, do_vm_assist, 0),
     HC(iret, do_iret, HCF_NORET),
     HC(vcpu_op, do_vcpu_op, 0),

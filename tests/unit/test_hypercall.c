@@ -391,6 +391,7 @@ STUB(event_channel_op)
 STUB(xenia_debug_op)
 STUB(domctl)
 STUB(sysctl)
+STUB(grant_table_op)
 
 /* domain.c tells the control domain about shutdowns through VIRQ_DOM_EXC. */
 void evtchn_send_global_virq(struct domain *d, unsigned int virq)
@@ -491,6 +492,7 @@ static const struct hc_expect {
     E(callback_op, 0, true),
     E(event_channel_op, 0, true),
     E(xenia_debug_op, HCF_PRIV, true),
+    E(grant_table_op, 0, true),
     E(domctl, HCF_PRIV, true),
     E(sysctl, HCF_PRIV, true),
 #undef E
@@ -557,7 +559,6 @@ static const unsigned int unknown_nrs[] = {
     11,
     __HYPERVISOR_event_channel_op_compat,
     __HYPERVISOR_physdev_op_compat,
-    __HYPERVISOR_grant_table_op,
     __HYPERVISOR_xsm_op,
     __HYPERVISOR_nmi_op,
     __HYPERVISOR_xenoprof_op,

@@ -66,6 +66,35 @@ static void ioports_init(struct domain *d)
                 d->ioport_caps[p / 8] |= 1u << (p % 8);
 }
 
+void *arch_alloc_domain_xenheap_page(struct domain *d)
+{
+    struct page_info *pg = alloc_page(d->domain_id, NULL);
+
+    if (!pg)
+        return NULL;
+    pg->flags |= PGF_xenheap;
+    return mfn_to_virt(page_to_mfn(pg));
+}
+
+void arch_free_domain_xenheap_page(void *p)
+{
+    struct page_info *pg = mfn_to_page(virt_to_mfn(p));
+
+    if (pg->count > 1)
+        pg->owner = DOMID_XEN;   /* still mapped somewhere: no domain's now */
+    put_page(pg);
+}
+
+unsigned long arch_virt_to_mfn(const void *p)
+{
+    return virt_to_mfn(p);
+}
+
+void *arch_mfn_to_virt(unsigned long mfn)
+{
+    return mfn_to_virt(mfn);
+}
+
 static int shared_info_init(struct domain *d)
 {
     struct page_info *pg = alloc_page(d->domain_id, NULL);
@@ -132,7 +161,7 @@ struct domain *domain_create(domid_t id, const char *name, bool priv,
     d->page_list.head = FRAME_NONE;
     d->evtchn = xen_pages_alloc(PAGES_OF(struct evtchn_table));
     d->ioport_caps = xen_pages_alloc(2);
-    if (!d->evtchn || !d->ioport_caps || shared_info_init(d))
+    if (!d->evtchn || !d->ioport_caps || shared_info_init(d) || gnttab_init(d))
         goto fail;
     evtchn_init(d);
     ioports_init(d);
@@ -158,7 +187,8 @@ void domain_free_structures(struct domain *d)
         if (d->vcpu[i])
             xen_pages_free(d->vcpu[i], PAGES_OF(struct vcpu));
     if (d->shared_info)
-        put_page(mfn_to_page(d->shared_info_mfn));
+        arch_free_domain_xenheap_page(d->shared_info);
+    gnttab_release(d);
     if (d->ioport_caps)
         xen_pages_free(d->ioport_caps, 2);
     if (d->evtchn)

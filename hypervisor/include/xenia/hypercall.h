@@ -83,6 +83,15 @@ long do_domctl(unsigned long, unsigned long, unsigned long, unsigned long,
                unsigned long);
 long do_sysctl(unsigned long, unsigned long, unsigned long, unsigned long,
                unsigned long);
+long do_grant_table_op(unsigned long, unsigned long, unsigned long,
+                       unsigned long, unsigned long);
+int gnttab_init(struct domain *d);
+void gnttab_release(struct domain *d);
+/* Frames a domain maps but that are not part of its memory (grant tables). */
+void *arch_alloc_domain_xenheap_page(struct domain *d);
+void arch_free_domain_xenheap_page(void *p);
+unsigned long arch_virt_to_mfn(const void *p);
+void *arch_mfn_to_virt(unsigned long mfn);
 long do_physdev_op(unsigned long, unsigned long, unsigned long,
                    unsigned long, unsigned long);
 

@@ -15,6 +15,7 @@
 #define NR_VECTORS      256
 #define NR_HYPERCALL_COUNTERS 64
 #define DOMAIN_MAX_IOMEM_RANGES 16
+#define GNTTAB_MAX_FRAMES_PER_DOMAIN 64
 #define GDT_GUEST_FRAMES FIRST_RESERVED_GDT_PAGE
 
 /* Scheduling (common/sched.c): weighted fair share with caps. */
@@ -123,6 +124,8 @@ struct domain {
     uint8_t irq_caps[32];        /* physical IRQs granted (recorded only) */
 
     unsigned long hypercall_count[NR_HYPERCALL_COUNTERS];
+    void *grant_frames[GNTTAB_MAX_FRAMES_PER_DOMAIN];  /* v1 entries */
+    unsigned int nr_grant_frames;
     struct evtchn_table *evtchn;
 
     char console_line[256];
