@@ -59,6 +59,22 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
     return h->fn(a[0], a[1], a[2], a[3], a[4]);
 }
 
+bool hypercall_preemptible(void)
+{
+    return !current_vcpu()->in_multicall;
+}
+
+long hypercall_continuation(unsigned long a1, unsigned long a2, unsigned long a3,
+                            unsigned long a4, unsigned long a5)
+{
+    struct vcpu *v = current_vcpu();
+
+    v->continuation = true;
+    v->cont_args[0] = a1, v->cont_args[1] = a2, v->cont_args[2] = a3;
+    v->cont_args[3] = a4, v->cont_args[4] = a5;
+    return HYPERCALL_RESTART;   /* never seen by the guest */
+}
+
 /*
  * Batches: each entry's result is written back as it completes.  A fault
  * reading or writing an entry fails the whole call with -EFAULT (entries
@@ -72,13 +88,14 @@ long do_multicall(unsigned long list, unsigned long nr, unsigned long a3,
     unsigned long i;
 
     (void)a3, (void)a4, (void)a5;
+    current_vcpu()->in_multicall = true;
     for (i = 0; i < nr; i++) {
         unsigned long gva = list + i * sizeof(multicall_entry_t);
         multicall_entry_t e;
         long rc;
 
         if (copy_from_guest(&e, gva, sizeof(e)))
-            return -XEN_EFAULT;
+            goto fault;
         /* e.op is 64 bits wide: an op with high bits set is unknown. */
         if (e.op == __HYPERVISOR_multicall)
             rc = -XEN_EINVAL;
@@ -87,11 +104,16 @@ long do_multicall(unsigned long list, unsigned long nr, unsigned long a3,
         e.result = (unsigned long)rc;
         if (copy_to_guest(gva + offsetof(multicall_entry_t, result),
                           &e.result, sizeof(e.result)))
-            return -XEN_EFAULT;
+            goto fault;
         if (e.op == __HYPERVISOR_iret)
             break;
         if (domain_is_dead(current_vcpu()->domain))
             break;
     }
+    current_vcpu()->in_multicall = false;
     return 0;
+
+fault:
+    current_vcpu()->in_multicall = false;
+    return -XEN_EFAULT;
 }

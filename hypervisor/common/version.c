@@ -101,9 +101,11 @@ long do_console_io(unsigned long cmd_arg, unsigned long count_arg, unsigned long
     case CONSOLEIO_write:
         if ((int)count < 0)
             return -XEN_EINVAL;
-        while (count) {
+        for (unsigned int chunks = 0; count; chunks++) {
             size_t n = MIN(count, sizeof(chunk));
 
+            if (chunks == HYPERCALL_CHUNK && hypercall_preemptible())
+                return hypercall_continuation(cmd, count, buf, 0, 0);
             if (copy_from_guest(chunk, buf, n))
                 return -XEN_EFAULT;
             console_guest_write(d->name, d->console_line, &d->console_len, chunk, n);

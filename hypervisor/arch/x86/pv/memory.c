@@ -94,10 +94,14 @@ long arch_memory_reservation(unsigned int op, unsigned long cmd, unsigned long a
                                         r.nr_extents * sizeof(xen_pfn_t)))
         return (long)i;
 
-    for (; i < r.nr_extents; i++) {
+    for (unsigned long start = i; i < r.nr_extents; i++) {
         unsigned long slot = (unsigned long)r.extent_start.p + i * sizeof(xen_pfn_t);
         xen_pfn_t frame = 0;
         struct page_info *pg;
+
+        /* Long lists go on in a continuation, from extent i (cmd >> 6). */
+        if (i - start == HYPERCALL_CHUNK && hypercall_preemptible())
+            return hypercall_continuation(op | (i << EXTENT_SHIFT), arg, 0, 0, 0);
 
         if (op != XENMEM_increase_reservation &&
             copy_from_guest(&frame, slot, sizeof(frame)))

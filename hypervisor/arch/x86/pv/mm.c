@@ -505,7 +505,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
                   unsigned long foreigndom, unsigned long a5)
 {
     struct vcpu *v = current_vcpu();
-    unsigned int done = 0;
+    unsigned int done = 0, before;
     long rc = 0;
 
     (void)a5;
@@ -513,10 +513,13 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
     if (foreigndom != DOMID_SELF)
         return v->domain->is_privileged || foreigndom == v->domain->domain_id
                    ? -XEN_ESRCH : -XEN_EPERM;
-    count &= ~(1UL << 31);   /* MMU_UPDATE_PREEMPTED: continuation flag */
+    before = pv_batch_resume(&count, pdone);
     for (; done < count; done++) {
         mmuext_op_t op;
 
+        if (done == HYPERCALL_CHUNK && hypercall_preemptible())
+            return pv_batch_continue(ops, sizeof(op), done, count, pdone,
+                                     foreigndom, before);
         if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
             rc = -XEN_EFAULT;
             break;
@@ -525,6 +528,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
         if (rc)
             break;
     }
+    done += before;
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -XEN_EFAULT;
     return rc;

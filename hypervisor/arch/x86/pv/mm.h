@@ -18,4 +18,9 @@ pte_t *guest_l1_slot(struct vcpu *v, unsigned long va);
 extern bool pv_flush_pending;
 void pv_flush_if_pending(void);
 
+unsigned int pv_batch_resume(unsigned long *count, unsigned long pdone);
+long pv_batch_continue(unsigned long list, size_t size, unsigned int i,
+                       unsigned long count, unsigned long pdone,
+                       unsigned long foreigndom, unsigned int before);
+
 #endif

@@ -85,11 +85,42 @@ static int machphys_update(struct domain *owner, uint64_t maddr, uint64_t pfn)
     return 0;
 }
 
+#define MMU_UPDATE_PREEMPTED (1UL << 31)
+
+/*
+ * mmu_update and mmuext_op continue long batches as Xen does: the count
+ * argument carries MMU_UPDATE_PREEMPTED and the requests not yet done, the
+ * list pointer moves on, and *pdone accumulates across the pieces.
+ */
+unsigned int pv_batch_resume(unsigned long *count, unsigned long pdone)
+{
+    unsigned int before = 0;
+
+    if (*count & MMU_UPDATE_PREEMPTED) {
+        *count &= ~MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&before, pdone, sizeof(before)))
+            before = 0;
+    }
+    return before;
+}
+
+long pv_batch_continue(unsigned long list, size_t size, unsigned int i,
+                       unsigned long count, unsigned long pdone,
+                       unsigned long foreigndom, unsigned int before)
+{
+    unsigned int done = before + i;
+
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -XEN_EFAULT;
+    return hypercall_continuation(list + i * size, (count - i) | MMU_UPDATE_PREEMPTED,
+                                  pdone, foreigndom, 0);
+}
+
 long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
                    unsigned long foreigndom, unsigned long a5)
 {
     struct domain *d = current_vcpu()->domain, *fdom = d;
-    unsigned int done = 0;
+    unsigned int done = 0, before;
     domid_t fd = foreigndom & 0xffff, pfd = foreigndom >> 16;
     long rc = 0;
 
@@ -109,10 +140,13 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
         if (!fdom || fdom == d)
             return -XEN_ESRCH;
     }
-    count &= ~(1UL << 31);   /* MMU_UPDATE_PREEMPTED */
+    before = pv_batch_resume(&count, pdone);
     for (; done < count; done++) {
         struct mmu_update req;
 
+        if (done == HYPERCALL_CHUNK && hypercall_preemptible())
+            return pv_batch_continue(reqs, sizeof(req), done, count, pdone,
+                                     foreigndom, before);
         if (copy_from_guest(&req, reqs + (unsigned long)done * sizeof(req), sizeof(req))) {
             rc = -XEN_EFAULT;
             break;
@@ -136,6 +170,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
         if (rc)
             break;
     }
+    done += before;
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -XEN_EFAULT;
     return rc;

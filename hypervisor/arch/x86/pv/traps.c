@@ -235,7 +235,19 @@ void do_syscall(struct cpu_regs *regs)
     args[3] = regs->r10;
     args[4] = regs->r8;
     v->iret_done = false;
+    v->continuation = false;
     rc = hypercall_dispatch(regs->rax, args);
+    if (v->continuation) {
+        /* Run the same hypercall again with the remaining work. */
+        v->continuation = false;
+        regs->rdi = v->cont_args[0];
+        regs->rsi = v->cont_args[1];
+        regs->rdx = v->cont_args[2];
+        regs->r10 = v->cont_args[3];
+        regs->r8 = v->cont_args[4];
+        regs->rip -= 2;
+        return;
+    }
     if (!v->iret_done)
         regs->rax = (unsigned long)rc;
 }
