@@ -22,7 +22,7 @@
 /* Fake guest address space                                             */
 
 #define G_RW       0x400000UL /* three pages, read-write */
-#define G_RW_SZ    0x3000UL
+#define G_RW_SZ    0x11000UL  /* 68 KiB: room for a console continuation */
 #define G_RW_END   (G_RW + G_RW_SZ)
 #define G_RO       0x500000UL       /* one page, read-only */
 #define G_HIGH     HOLE_END         /* first page past the hole, rw */
@@ -294,7 +294,7 @@ void arch_domain_shutdown(struct domain *d)
     shutdown_d = d;
 }
 
-static char con_out[16384];
+static char con_out[0x11000];
 static size_t con_len, con_max_chunk;
 static unsigned int con_calls;
 
@@ -974,7 +974,7 @@ static long conio(unsigned long cmd, unsigned long count, unsigned long buf)
 }
 
 static const size_t write_lens[] = {0,   1,   127, 128,  129,
-                                    255, 256, 300, 4096, G_RW_SZ};
+                                    255, 256, 300, 4096, 0x3000};
 
 START_TEST(test_console_write)
 {
@@ -987,6 +987,32 @@ START_TEST(test_console_write)
     ck_assert_int_eq(memcmp(con_out, mem_rw + G_RW_SZ - len, len), 0);
     ck_assert_uint_le(con_max_chunk, 128);
     ck_assert_uint_eq(con_calls, (len + 127) / 128);
+}
+END_TEST
+
+/* Past HYPERCALL_CHUNK chunks a write continues: the rest is re-issued. */
+START_TEST(test_console_write_continues)
+{
+    size_t len = HYPERCALL_CHUNK * 128 + 5;
+
+    memset(mem_rw, 'x', G_RW_SZ);
+    ck_assert_int_eq(conio(CONSOLEIO_write, len, G_RW), HYPERCALL_RESTART);
+    ck_assert_uint_eq(con_len, HYPERCALL_CHUNK * 128);
+    ck_assert(cur->continuation);
+    ck_assert_uint_eq(cur->cont_args[0], CONSOLEIO_write);
+    ck_assert_uint_eq(cur->cont_args[1], 5);
+    ck_assert_uint_eq(cur->cont_args[2], G_RW + HYPERCALL_CHUNK * 128);
+    /* the re-issued call finishes the job */
+    cur->continuation = false;
+    ck_assert_int_eq(conio(CONSOLEIO_write, 5, G_RW + HYPERCALL_CHUNK * 128), 0);
+    ck_assert_uint_eq(con_len, len);
+    /* inside a multicall there is no continuation: it all goes at once */
+    con_len = 0;
+    cur->in_multicall = true;
+    ck_assert_int_eq(conio(CONSOLEIO_write, len, G_RW), 0);
+    cur->in_multicall = false;
+    ck_assert_uint_eq(con_len, len);
+    ck_assert(!cur->continuation);
 }
 END_TEST
 
@@ -1721,6 +1747,7 @@ static Suite *hypercall_suite(void)
     TCL("version_unknown", test_version_unknown, ARRAY_SIZE(ver_unknown));
     TCL("console_write", test_console_write, ARRAY_SIZE(write_lens));
     TCL("console_write_bad", test_console_write_bad, ARRAY_SIZE(con_bad));
+    TC("console_write_continues", test_console_write_continues);
     TC("console_read", test_console_read);
     TCL("console_unknown", test_console_unknown, ARRAY_SIZE(con_unknown));
     TC("sched_yield_block", test_sched_yield_block);
