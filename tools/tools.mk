@@ -19,7 +19,7 @@ ALL_TARGETS += $(BUILD)/xenia
 XENIA_PURE := tools/boot_args.c tools/boot_qemu.c
 
 $(BUILD)/tests/unit/test_xenia_%: tests/unit/test_xenia_%.c $(XENIA_PURE) \
-		tools/boot_args.h | deps-build
+		tools/boot_args.h tests/unit/check_suite.h | deps-build
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -D_GNU_SOURCE -Itools -o $@ \
 		$(filter %.c,$^) $(UNIT_LIBS)

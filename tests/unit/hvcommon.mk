@@ -7,7 +7,7 @@ HVCOMMON_UNIT := $(patsubst %,$(BUILD)/tests/unit/test_%,elf cmdline pv_layout p
 
 $(HVCOMMON_UNIT): $(BUILD)/tests/unit/test_%: tests/unit/test_%.c \
 		hypervisor/common/%.c hypervisor/include/xenia/%.h \
-		hypervisor/include/xenia/lib.h tests/unit/hvcommon.mk \
+		hypervisor/include/xenia/lib.h tests/unit/hvcommon.mk tests/unit/check_suite.h \
 		| $(XEN_INC)/xen/xen.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)

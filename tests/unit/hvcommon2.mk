@@ -2,7 +2,7 @@
 # Check suites for the hypervisor/common modules that run against fakes: the
 # frame table (page_alloc.c) and the hypercall table with its common handlers.
 # (Included before unit.mk, so UNIT_CFLAGS/UNIT_LIBS appear only in recipes.)
-HVCOMMON2_HDRS := $(wildcard hypervisor/include/xenia/*.h)
+HVCOMMON2_HDRS := $(wildcard hypervisor/include/xenia/*.h) tests/unit/check_suite.h
 HVCOMMON2_HC   := $(patsubst %,hypervisor/common/%.c,hypercall version \
 	sched_op guest_range domain)
 

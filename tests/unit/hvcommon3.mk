@@ -3,7 +3,8 @@
 # (sched.c), each linked alone against the fakes in its test file.
 # (Included before unit.mk, so UNIT_CFLAGS/UNIT_LIBS appear only in recipes.)
 HVCOMMON3_HDRS := $(wildcard hypervisor/include/xenia/*.h) \
-	$(wildcard hypervisor/arch/x86/include/asm/*.h) tests/unit/host_compat.h
+	$(wildcard hypervisor/arch/x86/include/asm/*.h) tests/unit/host_compat.h \
+	tests/unit/check_suite.h
 HVCOMMON3_UNIT := $(patsubst %,$(BUILD)/tests/unit/test_%,evtchn sched)
 
 # xenia/sched.h reaches <asm/regs.h>: the x86 headers are needed, not its

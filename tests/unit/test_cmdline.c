@@ -2,7 +2,7 @@
 /* Check suite for hypervisor/common/cmdline.c with the hypervisor's params. */
 #include <xenia/cmdline.h>
 
-#include <check.h>
+#include "check_suite.h"
 #include <stdlib.h>
 
 #include <xen/errno.h>
@@ -393,11 +393,5 @@ static Suite *cmdline_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(cmdline_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(cmdline_suite());
 }

@@ -2,7 +2,7 @@
 /* Check suite for hypervisor/common/elf.c: PV kernel images built in memory. */
 #include <xenia/elf.h>
 
-#include <check.h>
+#include "check_suite.h"
 #include <stdlib.h>
 
 #include <xen/elfnote.h>
@@ -961,11 +961,5 @@ static Suite *elf_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(elf_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(elf_suite());
 }

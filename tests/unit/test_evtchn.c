@@ -4,7 +4,7 @@
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 
-#include <check.h>
+#include "check_suite.h"
 #include <limits.h>
 #include <stdlib.h>
 
@@ -1206,25 +1206,12 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+#define TC(name, fn) suite_add(s, name, fn, 0, setup, teardown)
+#define TCL(name, fn, n) suite_add(s, name, fn, n, setup, teardown)
+
 static Suite *evtchn_suite(void)
 {
     Suite *s = suite_create("evtchn");
-    TCase *tc;
-
-#define TC(name, fn)                                                           \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_test(tc, fn);                                                \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
-#define TCL(name, fn, n)                                                       \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_loop_test(tc, fn, 0, n);                                     \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
 
     TC("example", test_example);
     TCL("alloc_unbound", test_alloc_unbound, ARRAY_SIZE(alloc_cases));
@@ -1252,18 +1239,10 @@ static Suite *evtchn_suite(void)
     TCL("hc_bad_pointer", test_hc_bad_pointer, ARRAY_SIZE(known_cmds));
     TC("hc_copy_out", test_hc_copy_out);
     TC("hc_no_copy_on_error", test_hc_no_copy_on_error);
-#undef TC
-#undef TCL
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(evtchn_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(evtchn_suite());
 }

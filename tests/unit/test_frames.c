@@ -3,7 +3,7 @@
 #include <xenia/mm.h>
 #include <xenia/console.h>
 
-#include <check.h>
+#include "check_suite.h"
 #include <setjmp.h>
 #include <stdlib.h>
 
@@ -1030,25 +1030,12 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+#define TC(name, fn) suite_add(s, name, fn, 0, setup, teardown)
+#define TCL(name, fn, n) suite_add(s, name, fn, n, setup, teardown)
+
 static Suite *frames_suite(void)
 {
     Suite *s = suite_create("frames");
-    TCase *tc;
-
-#define TC(name, fn)                                                           \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_test(tc, fn);                                                \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
-#define TCL(name, fn, n)                                                       \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_loop_test(tc, fn, 0, n);                                     \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
 
     TC("init_layout", test_init_layout);
     TC("worked_example", test_worked_example);
@@ -1077,18 +1064,10 @@ static Suite *frames_suite(void)
     TCL("tree_cycle", test_tree_cycle, ARRAY_SIZE(cycle_cases));
     TC("tree_linear_cycle", test_tree_linear_cycle);
     TC("validate_reentry", test_validate_reentry);
-#undef TC
-#undef TCL
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(frames_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(frames_suite());
 }

@@ -4,7 +4,7 @@
 #include <xenia/console.h>
 #include <xenia/guest_access.h>
 
-#include <check.h>
+#include "check_suite.h"
 #include <limits.h>
 #include <stdlib.h>
 
@@ -1708,25 +1708,12 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+#define TC(name, fn) suite_add(s, name, fn, 0, setup, teardown)
+#define TCL(name, fn, n) suite_add(s, name, fn, n, setup, teardown)
+
 static Suite *hypercall_suite(void)
 {
     Suite *s = suite_create("hypercall");
-    TCase *tc;
-
-#define TC(name, fn)                                                           \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_test(tc, fn);                                                \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
-#define TCL(name, fn, n)                                                       \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_loop_test(tc, fn, 0, n);                                     \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
 
     TC("table_contents", test_table_contents);
     TCL("dispatch_stub", test_dispatch_stub, ARRAY_SIZE(hc_expect));
@@ -1776,18 +1763,10 @@ static Suite *hypercall_suite(void)
     TC("memory_query_bad_pointer", test_memory_query_bad_pointer);
     TCL("memory_forward", test_memory_forward, ARRAY_SIZE(memop_fwd));
     TCL("guest_range", test_guest_range, ARRAY_SIZE(range_cases));
-#undef TC
-#undef TCL
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(hypercall_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(hypercall_suite());
 }

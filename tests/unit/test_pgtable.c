@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Check suite for common/pgtable.c: the PV MMU's entry rules. */
-#include <check.h>
+#include "check_suite.h"
 #include <stdlib.h>
 
 #include <xenia/pgtable.h>
@@ -143,11 +143,5 @@ static Suite *pgtable_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(pgtable_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(pgtable_suite());
 }

@@ -2,7 +2,7 @@
 /* Check suite for hypervisor/common/pv_layout.c: worked examples, invariants */
 #include <xenia/pv_layout.h>
 
-#include <check.h>
+#include "check_suite.h"
 #include <stdlib.h>
 
 #include <xen/elfnote.h>
@@ -456,23 +456,12 @@ START_TEST(test_sweep_linux)
 }
 END_TEST
 
+#define TC(name, fn) suite_add(s, name, fn, 0, NULL, NULL)
+#define TCL(name, fn, n) suite_add(s, name, fn, n, NULL, NULL)
+
 static Suite *layout_suite(void)
 {
     Suite *s = suite_create("pv_layout");
-    TCase *tc;
-
-#define TC(name, fn)                                                           \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_test(tc, fn);                                                \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
-#define TCL(name, fn, n)                                                       \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_loop_test(tc, fn, 0, n);                                     \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
 
     TC("example_a_domu", test_example_a_domu);
     TC("example_a_dom0", test_example_a_dom0);
@@ -483,18 +472,10 @@ static Suite *layout_suite(void)
     TC("null_image", test_null_image);
     TCL("sweep_low", test_sweep_low, 8);
     TCL("sweep_linux", test_sweep_linux, 2);
-#undef TC
-#undef TCL
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(layout_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(layout_suite());
 }

@@ -3,7 +3,7 @@
 #include <xenia/hypercall.h>
 #include <xenia/sched.h>
 
-#include <check.h>
+#include "check_suite.h"
 #include <stdlib.h>
 
 /*
@@ -505,25 +505,12 @@ START_TEST(test_weight_extremes)
 }
 END_TEST
 
+#define TC(name, fn) suite_add(s, name, fn, 0, setup, teardown)
+#define TCL(name, fn, n) suite_add(s, name, fn, n, setup, teardown)
+
 static Suite *sched_suite(void)
 {
     Suite *s = suite_create("sched");
-    TCase *tc;
-
-#define TC(name, fn)                                                           \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_test(tc, fn);                                                \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
-#define TCL(name, fn, n)                                                       \
-    do {                                                                       \
-        tc = tcase_create(name);                                               \
-        tcase_add_checked_fixture(tc, setup, teardown);                        \
-        tcase_add_loop_test(tc, fn, 0, n);                                     \
-        suite_add_tcase(s, tc);                                                \
-    } while (0)
 
     TC("example_weights", test_example_weights);
     TC("example_cap", test_example_cap);
@@ -540,18 +527,10 @@ static Suite *sched_suite(void)
     TC("refill_late", test_refill_late);
     TCL("weight_charge", test_weight_charge, ARRAY_SIZE(weight_cases));
     TC("weight_extremes", test_weight_extremes);
-#undef TC
-#undef TCL
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(sched_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(sched_suite());
 }

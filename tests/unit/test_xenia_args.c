@@ -2,7 +2,7 @@
 /* Check suite for tools/boot_args.c: `xenia boot` command-line parsing. */
 #include "boot_args.h"
 
-#include <check.h>
+#include "check_suite.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,11 +262,5 @@ static Suite *xenia_args_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(xenia_args_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(xenia_args_suite());
 }

@@ -2,7 +2,7 @@
 /* Check suite for tools/boot_qemu.c: QEMU command, quoting, exit statuses. */
 #include "boot_args.h"
 
-#include <check.h>
+#include "check_suite.h"
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,11 +302,5 @@ static Suite *xenia_qemu_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(xenia_qemu_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return suite_run(xenia_qemu_suite());
 }
