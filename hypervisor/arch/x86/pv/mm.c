@@ -160,6 +160,22 @@ void put_page_from_lne(pte_t e, unsigned long self_mfn)
         put_page_and_type(mfn_to_page(pte_mfn(e)));
 }
 
+/* Drop the references entries [0, n) of page table t (at mfn) hold. */
+static void pt_put_entries(const pte_t *t, unsigned int type, unsigned long mfn,
+                           unsigned int n)
+{
+    unsigned int i;
+
+    for (i = 0; i < n; i++) {
+        if (type == PGT_l4_page_table && is_hv_l4_slot(i))
+            continue;
+        if (type == PGT_l1_page_table)
+            put_page_from_l1e(t[i]);
+        else
+            put_page_from_lne(t[i], mfn);
+    }
+}
+
 static int pt_validate(struct page_info *pg, unsigned int type, void *ctx)
 {
     struct domain *d = page_owner_domain(pg);
@@ -194,14 +210,7 @@ static int pt_validate(struct page_info *pg, unsigned int type, void *ctx)
                 t[i] = boot_l4[i];
         return 0;
     }
-    while (i--) {
-        if (type == PGT_l4_page_table && is_hv_l4_slot(i))
-            continue;
-        if (type == PGT_l1_page_table)
-            put_page_from_l1e(t[i]);
-        else
-            put_page_from_lne(t[i], mfn);
-    }
+    pt_put_entries(t, type, mfn, i);
     return rc;
 }
 
@@ -209,19 +218,11 @@ static void pt_devalidate(struct page_info *pg, unsigned int type, void *ctx)
 {
     unsigned long mfn = page_to_mfn(pg);
     pte_t *t = mfn_to_virt(mfn);
-    unsigned int i;
 
     (void)ctx;
     if (type == PGT_seg_desc_page)
         return;
-    for (i = 0; i < PT_ENTRIES; i++) {
-        if (type == PGT_l4_page_table && is_hv_l4_slot(i))
-            continue;
-        if (type == PGT_l1_page_table)
-            put_page_from_l1e(t[i]);
-        else
-            put_page_from_lne(t[i], mfn);
-    }
+    pt_put_entries(t, type, mfn, PT_ENTRIES);
 }
 
 bool pv_flush_pending;
@@ -528,10 +529,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
         if (rc)
             break;
     }
-    done += before;
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -XEN_EFAULT;
-    return rc;
+    return pv_batch_finish(rc, done, before, pdone);
 }
 
 long arch_memory_op(unsigned int cmd, unsigned long arg)

@@ -19,6 +19,8 @@ extern bool pv_flush_pending;
 void pv_flush_if_pending(void);
 
 unsigned int pv_batch_resume(unsigned long *count, unsigned long pdone);
+long pv_batch_finish(long rc, unsigned int i, unsigned int before,
+                     unsigned long pdone);
 long pv_batch_continue(unsigned long list, size_t size, unsigned int i,
                        unsigned long count, unsigned long pdone,
                        unsigned long foreigndom, unsigned int before);

@@ -104,14 +104,25 @@ unsigned int pv_batch_resume(unsigned long *count, unsigned long pdone)
     return before;
 }
 
-long pv_batch_continue(unsigned long list, size_t size, unsigned int i,
-                       unsigned long count, unsigned long pdone,
-                       unsigned long foreigndom, unsigned int before)
+/* The batch stops after i requests with rc: *pdone gets the whole count. */
+long pv_batch_finish(long rc, unsigned int i, unsigned int before,
+                     unsigned long pdone)
 {
     unsigned int done = before + i;
 
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -XEN_EFAULT;
+    return rc;
+}
+
+long pv_batch_continue(unsigned long list, size_t size, unsigned int i,
+                       unsigned long count, unsigned long pdone,
+                       unsigned long foreigndom, unsigned int before)
+{
+    long rc = pv_batch_finish(0, i, before, pdone);
+
+    if (rc)
+        return rc;
     return hypercall_continuation(list + i * size, (count - i) | MMU_UPDATE_PREEMPTED,
                                   pdone, foreigndom, 0);
 }
@@ -170,8 +181,5 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
         if (rc)
             break;
     }
-    done += before;
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -XEN_EFAULT;
-    return rc;
+    return pv_batch_finish(rc, done, before, pdone);
 }
