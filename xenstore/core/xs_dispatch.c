@@ -91,6 +91,14 @@ static int arg_path(struct xs_req *r, unsigned int i, char *out, bool special,
                          reloff ? reloff : &dummy);
 }
 
+/* Argument 0 names a node the caller may read: canonical path and view. */
+static int arg_readable(struct xs_req *r, char *path, struct xs_view *v)
+{
+    int rc = arg_path(r, 0, path, false, NULL);
+
+    return rc ? rc : xs_access(r->c, r->t, path, XS_PERM_R, v);
+}
+
 static int parse_uint(const char *s, unsigned long long max,
                       unsigned long long *out)
 {
@@ -172,10 +180,8 @@ static int do_directory(struct xs_req *r)
     char path[PATH_ROOM];
     struct xs_view v;
     struct dir_ctx d = {.out = r->out, .room = sizeof(r->out)};
-    int rc = arg_path(r, 0, path, false, NULL);
+    int rc = arg_readable(r, path, &v);
 
-    if (!rc)
-        rc = xs_access(r->c, r->t, path, XS_PERM_R, &v);
     if (rc)
         return rc;
     if (v.childlen > sizeof(r->out))
@@ -190,13 +196,9 @@ static int do_directory_part(struct xs_req *r)
     char path[PATH_ROOM];
     struct xs_view v;
     unsigned long long off;
-    int rc = arg_path(r, 0, path, false, NULL);
+    int rc = r->nargs < 2 ? -EINVAL : arg_readable(r, path, &v);
     int gl;
 
-    if (!rc && r->nargs < 2)
-        rc = -EINVAL;
-    if (!rc)
-        rc = xs_access(r->c, r->t, path, XS_PERM_R, &v);
     if (rc)
         return rc;
     /* As C: atoi, and past the end is an empty, complete list. */
@@ -222,10 +224,8 @@ static int do_read(struct xs_req *r)
 {
     char path[PATH_ROOM];
     struct xs_view v;
-    int rc = arg_path(r, 0, path, false, NULL);
+    int rc = arg_readable(r, path, &v);
 
-    if (!rc)
-        rc = xs_access(r->c, r->t, path, XS_PERM_R, &v);
     if (rc)
         return rc;
     if (v.vlen > sizeof(r->out))
@@ -240,10 +240,8 @@ static int do_get_perms(struct xs_req *r)
 {
     char path[PATH_ROOM];
     struct xs_view v;
-    int rc = arg_path(r, 0, path, false, NULL);
+    int rc = arg_readable(r, path, &v);
 
-    if (!rc)
-        rc = xs_access(r->c, r->t, path, XS_PERM_R, &v);
     if (rc)
         return rc;
     rc = xs_perms_print(&v.perms, r->out, sizeof(r->out));
