@@ -125,7 +125,7 @@ static void debug_key(char c)
                            d->vcpu[v]->blocked ? ", blocked" : "",
                            d->vcpu[v]->vcpu_info->evtchn_upcall_pending,
                            d->vcpu[v]->vcpu_info->evtchn_upcall_mask);
-            for (nr = 0; nr < NR_HYPERCALL_COUNTERS; nr++)
+            for (nr = 0; nr < NR_HYPERCALLS; nr++)
                 if (d->hypercall_count[nr])
                     printk("  hypercall %u (%s): %lu", nr,
                            hypercall_lookup(nr) ? hypercall_lookup(nr)->name : "?",

@@ -25,7 +25,7 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(console_io, do_console_io, 0),
     HC(grant_table_op, do_grant_table_op, 0),
     HC(vm_assist, do_vm_assist, 0),
-    HC(iret, do_iret, HCF_NORET),
+    HC(iret, do_iret, 0),
     HC(vcpu_op, do_vcpu_op, 0),
     HC(set_segment_base, do_set_segment_base, 0),
     HC(mmuext_op, do_mmuext_op, 0),
@@ -54,8 +54,7 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
         return -XEN_ENOSYS;
     if ((h->flags & HCF_PRIV) && !v->domain->is_privileged)
         return -XEN_EPERM;
-    if (nr < ARRAY_SIZE(v->domain->hypercall_count))
-        v->domain->hypercall_count[nr]++;
+    v->domain->hypercall_count[nr]++;
     return h->fn(a[0], a[1], a[2], a[3], a[4]);
 }
 

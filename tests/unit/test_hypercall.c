@@ -483,7 +483,7 @@ static const struct hc_expect {
     E(xen_version, 0, false),
     E(console_io, 0, false),
     E(vm_assist, 0, false),
-    E(iret, HCF_NORET, true),
+    E(iret, 0, true),
     E(vcpu_op, 0, false),
     E(set_segment_base, 0, true),
     E(mmuext_op, 0, true),

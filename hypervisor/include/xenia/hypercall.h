@@ -10,15 +10,12 @@ typedef long (*hypercall_fn_t)(unsigned long a1, unsigned long a2,
                                unsigned long a5);
 
 #define HCF_PRIV   0x1  /* control domain only: -EPERM for others */
-#define HCF_NORET  0x2  /* handler sets the guest's RAX itself (iret) */
 
 struct hypercall_desc {
     const char *name;
     hypercall_fn_t fn;
     unsigned int flags;
 };
-
-#define NR_HYPERCALLS 64
 
 /* Look up nr: NULL when no handler exists. */
 const struct hypercall_desc *hypercall_lookup(unsigned long nr);

@@ -13,7 +13,8 @@
 #define DOMAIN_NAME_LEN 32
 #define XEN_PAGE_SIZE   4096
 #define NR_VECTORS      256
-#define NR_HYPERCALL_COUNTERS 64
+/* Hypercall numbers below this have a table slot and a per-domain counter. */
+#define NR_HYPERCALLS   64
 #define DOMAIN_MAX_IOMEM_RANGES 16
 #define GNTTAB_MAX_FRAMES_PER_DOMAIN 64
 #define GDT_GUEST_FRAMES FIRST_RESERVED_GDT_PAGE
@@ -126,7 +127,7 @@ struct domain {
     struct { uint64_t first, end; } iomem[DOMAIN_MAX_IOMEM_RANGES];
     uint8_t irq_caps[32];        /* physical IRQs granted (recorded only) */
 
-    unsigned long hypercall_count[NR_HYPERCALL_COUNTERS];
+    unsigned long hypercall_count[NR_HYPERCALLS];
     void *grant_frames[GNTTAB_MAX_FRAMES_PER_DOMAIN];  /* v1 entries */
     unsigned int nr_grant_frames;
     struct evtchn_table *evtchn;
