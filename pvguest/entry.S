@@ -96,6 +96,7 @@ handle_entry:
     call    trap_dispatch           /* returns HYPERVISOR_iret flags */
     mov     %rbx, %rsp
     mov     %rax, REGS_ERRCODE(%rsp)
+entry_exit:                         /* rsp: struct cpu_regs, flags in error_code */
     pop     %r15
     pop     %r14
     pop     %r13
@@ -129,6 +130,17 @@ hypercall_iret:
     mov     $__HYPERVISOR_iret, %eax
     syscall
     ud2
+
+/*
+ * void pvg_ret_to_user(struct cpu_regs *regs): leave the kernel with this
+ * frame (a new process's first entry to user mode) through the common
+ * exit path: a full HYPERVISOR_iret, RCX and R11 restored from the frame.
+ */
+    .globl pvg_ret_to_user
+pvg_ret_to_user:
+    mov     %rdi, %rsp
+    movq    $0, REGS_ERRCODE(%rsp)
+    jmp     entry_exit
 
 /*
  * void kernel_iret(uint64_t rflags): return to our caller through

@@ -3,6 +3,7 @@
 #include "pvguest.h"
 #include "arch.h"
 #include "hypercall.h"
+#include "pvops.h"
 
 struct boot_regs pvg_boot_regs;
 start_info_t *pvg_si;
@@ -23,15 +24,11 @@ _Static_assert(offsetof(struct boot_regs, gs) == 0xb0, "head.S layout");
 /* The frame whose mapping we replace with the shared_info page. */
 static uint8_t shared_info_va[PAGE_SIZE] __page_aligned_bss;
 
+const struct pv_ops *pv;
+
 void __noreturn pvg_shutdown(int code)
 {
-    struct sched_shutdown sd;
-
-    sd.reason = (unsigned int)code;
-    HYPERVISOR_sched_op(SCHEDOP_shutdown_code, &sd);
-    sd.reason = SHUTDOWN_poweroff;
-    for (;;)
-        HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+    pv->shutdown(code);
 }
 
 void __noreturn pvg_panic(const char *fmt, ...)
@@ -61,38 +58,6 @@ static void map_shared_info(void)
         pvg_boot_upcall_mask[i] = pvg_shared->vcpu_info[i].evtchn_upcall_mask;
 }
 
-/* Is `word` one of the command line's space-separated words? */
-static int cmdline_has(const char *word)
-{
-    const char *p = (const char *)pvg_si->cmd_line;
-    size_t n = strlen(word);
-
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        if (!strncmp(p, word, n) && (p[n] == ' ' || p[n] == '\0'))
-            return 1;
-        while (*p && *p != ' ')
-            p++;
-    }
-    return 0;
-}
-
-/* First word of the command line, NUL-terminated into buf. */
-static void cmdline_role(char *buf, size_t size)
-{
-    const char *p = (const char *)pvg_si->cmd_line;
-    size_t n = 0;
-
-    while (*p == ' ')
-        p++;
-    while (p[n] && p[n] != ' ' && n + 1 < size) {
-        buf[n] = p[n];
-        n++;
-    }
-    buf[n] = '\0';
-}
-
 /*
  * Like Linux's startup_xen: write GS_BASE before any trap table exists.
  * Xen must emulate it (a #GP now would have nowhere to go).
@@ -106,27 +71,81 @@ static void early_msr_probe(void)
     wrmsr(MSR_GS_BASE, 0);
 }
 
+static unsigned long pfn_after(uint64_t va)
+{
+    return (va - PVG_VIRT_BASE + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+static unsigned long max_ul(unsigned long a, unsigned long b)
+{
+    return a > b ? a : b;
+}
+
+/*
+ * What the portable kernel needs from Xen's boot layout: every frame the
+ * builder used (image, p2m list, start_info, boot tables, boot stack, a
+ * domU's console and xenstore pages) stays out of the allocator, and the
+ * region mapped for us ends at the first unmapped pfn after them.
+ */
+static void xen_boot_params(struct boot_params *bp)
+{
+    const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
+    unsigned long first = pfn_after((uint64_t)_image_end), mapped;
+
+    first = max_ul(first, pfn_after(pvg_si->mfn_list + pvg_si->nr_pages * 8));
+    first = max_ul(first, pfn_after((uint64_t)pvg_si + sizeof(*pvg_si)));
+    first = max_ul(first, pfn_after(pvg_si->pt_base +
+                                    pvg_si->nr_pt_frames * PAGE_SIZE));
+    first = max_ul(first, pfn_after(pvg_boot_regs.rsp));
+    if (!(pvg_si->flags & SIF_INITDOMAIN)) {
+        first = max_ul(first, m2p[pvg_si->console.domU.mfn] + 1);
+        first = max_ul(first, m2p[pvg_si->store_mfn] + 1);
+    }
+    if (pvg_si->mod_start)
+        first = max_ul(first, pfn_after(pvg_si->mod_start + pvg_si->mod_len));
+    for (mapped = first; mapped < pvg_si->nr_pages; mapped++) {
+        uint64_t *l1e = pte_lookup((void *)(PVG_VIRT_BASE + (mapped << PAGE_SHIFT)));
+
+        if (!l1e || !(*l1e & _PAGE_PRESENT))
+            break;
+    }
+    bp->cmdline = pvg_cmdline;
+    bp->nr_pages = pvg_si->nr_pages;
+    bp->first_free_pfn = first;
+    bp->mapped_pfns = mapped;
+    bp->root = (uint64_t *)pvg_si->pt_base;
+    bp->tsc_khz = 0;
+}
+
 void __noreturn pvg_main(start_info_t *si)
 {
     char role[32];
     int rc;
 
+    pv = &pv_xen;
     pvg_si = si;
+    pvg_cmdline = (const char *)si->cmd_line;
     /* hcall=syscall: every hypercall (and iret) as an inline syscall. */
     pvg_hcall_syscall_default = cmdline_has("hcall=syscall");
     hcall_use_syscall = pvg_hcall_syscall_default;
     cmdline_role(role, sizeof(role));
-    if (!strcmp(role, "test"))
+    if (!strcmp(role, "xentest"))
         early_msr_probe();
     mm_init();
     map_shared_info();
     traps_init();
 
-    if (!strcmp(role, "test"))
+    if (!strcmp(role, "test") || !strcmp(role, "bench")) {
+        struct boot_params bp;
+
+        xen_boot_params(&bp);
+        kernel_start(&bp);
+    }
+    if (!strcmp(role, "xentest"))
         rc = tests_main();
     else if (!strcmp(role, "demo") || !role[0])
         rc = demo_main();
-    else if (!strcmp(role, "bench"))
+    else if (!strcmp(role, "xenbench"))
         rc = bench_main();
     else if (!strcmp(role, "wait"))
         rc = wait_main();
@@ -143,8 +162,9 @@ void __noreturn pvg_main(start_info_t *si)
     else if (!strcmp(role, "echo"))
         rc = echo_main();
     else {
-        printf("pvguest: unknown role '%s' (want test, demo, bench, wait, "
-               "pingpong, spin, unpriv, lifecycle, build or echo)\n", role);
+        printf("pvguest: unknown role '%s' (want test, bench, xentest, demo, "
+               "xenbench, wait, pingpong, spin, unpriv, lifecycle, build or "
+               "echo)\n", role);
         rc = 1;
     }
     pvg_shutdown(rc);

@@ -58,6 +58,9 @@ int strncmp(const char *a, const char *b, size_t n);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int printf(const char *fmt, ...) __printf(1, 2);
+extern const char *pvg_cmdline;
+int cmdline_has(const char *word);
+void cmdline_role(char *buf, size_t size);
 
 /* Memory helpers (mm.c). */
 unsigned long pfn_to_mfn(unsigned long pfn);
@@ -99,6 +102,7 @@ struct trap_record {
 };
 extern volatile struct trap_record last_trap;
 extern unsigned long pvg_events_seen;
+extern uint32_t pvg_timer_port;         /* VIRQ_TIMER's port, once bound */
 extern uint64_t pvg_last_event_cs, pvg_last_event_rflags; /* upcall frame */
 /* Called (in guest-kernel mode) after a trap is recorded, before fix-up. */
 extern void (*trap_hook)(struct cpu_regs *regs);
@@ -150,5 +154,7 @@ static inline long usys(long nr, long a1, long a2)
 /* Roles. */
 int demo_main(void);
 int tests_main(void);
+struct pvg_test;
+int tests_run(const struct pvg_test *const *tables, size_t n);
 
 #endif /* PVGUEST_H */

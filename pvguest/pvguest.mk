@@ -14,6 +14,10 @@ $(PVG_OUT)/%.c.o: $(PVG_DIR)/%.c | $(XEN_INC)/xen/xen.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PVG_CFLAGS) -c $< -o $@
 
+# User programs: position-independent ring-3 code (see uprog.c).
+$(PVG_OUT)/uprog.c.o: PVG_CFLAGS = $(filter-out -fno-pic -fno-pie -mcmodel=kernel,\
+	$(KERNEL_CFLAGS)) -fpie -fvisibility=hidden -I$(PVG_DIR)
+
 $(PVG_OUT)/%.S.o: $(PVG_DIR)/%.S | $(XEN_INC)/xen/xen.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -I$(PVG_DIR) -c $< -o $@

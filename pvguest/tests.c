@@ -54,7 +54,7 @@ static const char *strstr_simple(const char *h, const char *n)
  */
 static bool skipped_by_cmdline(const char *name)
 {
-    const char *p = strstr_simple((const char *)pvg_si->cmd_line, "skip=");
+    const char *p = strstr_simple(pvg_cmdline, "skip=");
 
     if (!p)
         return false;
@@ -72,13 +72,15 @@ static bool skipped_by_cmdline(const char *name)
     return false;
 }
 
-int tests_main(void)
+/* Run each table's cases in order; the verdict line; exit code 0 or 1. */
+int tests_run(const struct pvg_test *const *tabs, size_t n)
 {
-    unsigned int counts[3] = { 0, 0, 0 }, i;
+    unsigned int counts[3] = { 0, 0, 0 };
     const struct pvg_test *t;
+    size_t i;
 
-    for (i = 0; i < ARRAY_SIZE(tables); i++) {
-        for (t = tables[i]; t->name; t++) {
+    for (i = 0; i < n; i++) {
+        for (t = tabs[i]; t->name; t++) {
             enum test_result r;
 
             detail[0] = '\0';
@@ -101,4 +103,9 @@ int tests_main(void)
     printf("pvguest: %u passed, %u failed, %u skipped\n",
            counts[T_PASS], counts[T_FAIL], counts[T_SKIP]);
     return counts[T_FAIL] ? 1 : 0;
+}
+
+int tests_main(void)
+{
+    return tests_run(tables, ARRAY_SIZE(tables));
 }

@@ -3,6 +3,8 @@
 #include "pvguest.h"
 #include "arch.h"
 #include "hypercall.h"
+#include "kern.h"
+#include "pvops.h"
 
 volatile struct trap_record last_trap;
 unsigned long pvg_events_seen;
@@ -107,11 +109,16 @@ static uint64_t extable_find(uint64_t rip)
     return 0;
 }
 
-/* Consume pending events (2-level ABI); we bind none, so just clear them. */
+/*
+ * Consume pending events (2-level ABI).  The timer's port (pvops_xen.c)
+ * goes to the kernel's tick, last: it may switch threads, and every
+ * pending bit must be consumed before that.  Other ports are cleared.
+ */
 static void event_upcall(void)
 {
     struct vcpu_info *v = pvg_vcpu0;
     unsigned long sel;
+    int tick = 0;
 
     v->evtchn_upcall_pending = 0;
     sel = xchg64((volatile uint64_t *)&v->evtchn_pending_sel, 0);
@@ -123,8 +130,13 @@ static void event_upcall(void)
         sel &= sel - 1;
         __atomic_fetch_and(&pvg_shared->evtchn_pending[w], ~bits,
                            __ATOMIC_SEQ_CST);
+        if (pvg_timer_port && w == pvg_timer_port / 64 &&
+            (bits & (1UL << (pvg_timer_port % 64))))
+            tick = 1;
     }
     pvg_events_seen++;
+    if (tick)
+        kern_timer_interrupt();
 }
 
 static void record_trap(const struct cpu_regs *regs)
@@ -139,7 +151,7 @@ static void record_trap(const struct cpu_regs *regs)
     last_trap.frame = regs;
     last_trap.fixed_up = 0;
     if (regs->vector == X86_EXC_PF)
-        last_trap.cr2 = pvg_vcpu0->arch.cr2;
+        last_trap.cr2 = pv->read_cr2();
     last_trap.count++;
 }
 
@@ -151,8 +163,9 @@ static int vector_is_trap(uint64_t vec)
 }
 
 /*
- * Called by every entry stub on the bounce frame; returns the flags for
- * HYPERVISOR_iret (0, or VGCF_in_syscall for a syscall return).
+ * Called by every entry stub, Xen's bounce frames and native exceptions
+ * alike; returns the flags for HYPERVISOR_iret (0, or VGCF_in_syscall for
+ * a syscall return), which the native exit path ignores.
  */
 unsigned long trap_dispatch(struct cpu_regs *regs)
 {
@@ -160,6 +173,8 @@ unsigned long trap_dispatch(struct cpu_regs *regs)
 
     switch (regs->vector) {
     case VEC_SYSCALL:
+        if (kern_current_proc())
+            return kern_syscall(regs);
         return trap_user_syscall(regs);
     case VEC_EVENT:
         pvg_last_event_cs = regs->cs;
@@ -170,6 +185,8 @@ unsigned long trap_dispatch(struct cpu_regs *regs)
         pvg_panic("failsafe callback at rip %#lx", regs->rip);
     }
 
+    if (kern_current_proc() && kern_fault(regs))
+        return 0;
     record_trap(regs);
     if (trap_hook)
         trap_hook(regs);
@@ -183,5 +200,5 @@ unsigned long trap_dispatch(struct cpu_regs *regs)
         return 0;
     pvg_panic("unexpected exception %lu, error %#lx, rip %#lx, cs %#lx, cr2 %#lx",
               regs->vector, regs->error_code, regs->rip, regs->cs,
-              pvg_vcpu0->arch.cr2);
+              pv->read_cr2());
 }

@@ -3,7 +3,7 @@
 """Usage: bench.py [STEP]...
 
 For each accelerator that works (TCG always; KVM when a bench boot under
-it completes) boot `build/xenia boot build/pvguest/pvguest bench` BOOTS
+it completes) boot `build/xenia boot build/pvguest/pvguest xenbench` BOOTS
 times, stamping every serial line on arrival.  Guest rows are the median
 over the boots of each boot's figure; boot rows are the median over the
 boots of QEMU start -> "(XEN) Starting domains" and -> the first "(d0)" line.
@@ -220,7 +220,7 @@ def parse_boot(lines):
     return rows, skips
 
 
-def boot_once(xenia_args, timeout, guest_args=(GUEST, "bench")):
+def boot_once(xenia_args, timeout, guest_args=(GUEST, "xenbench")):
     argv = [XENIA, "boot", *xenia_args, "--timeout", str(timeout), *guest_args]
     rc, lines = run_stamped(argv, timeout + 15)
     if rc != 0:
@@ -301,7 +301,7 @@ def xen_boot_once(extra=""):
     argv = [qemu, "-accel", "tcg", "-cpu", XEN_CPU, "-m", "512", "-smp", "1",
             "-display", "none", "-monitor", "none", "-parallel", "none",
             "-no-reboot", "-serial", "stdio", "-kernel", XEN,
-            "-append", (XEN_ARGS + " " + extra).strip(), "-initrd", GUEST + " bench"]
+            "-append", (XEN_ARGS + " " + extra).strip(), "-initrd", GUEST + " xenbench"]
     rc, lines = run_stamped(argv, XEN_TIMEOUT, stop=XEN_END_RE)
     serial = [l for _, l in lines if l.strip()]
     if rc is None:

@@ -35,6 +35,16 @@ else
     ko multi.three_named_consoles
 fi
 
+# 1b. The portable kernel's self-tests as a domU (console ring, its own
+#     PV MMU work on 32 MiB), with dom0 waiting for it.
+if boot $PV "wait domains=1" --module "$PV,xenia.name=kern xenia.mem=32M test" &&
+    grep -q '^(d0) pvguest: all 1 domain(s) done, 0 failed' "$log" &&
+    grep -Eq '^\(kern\) pvguest: [1-9][0-9]* passed, 0 failed' "$log"; then
+    ok multi.kernel_selftest_domu
+else
+    ko multi.kernel_selftest_domu
+fi
+
 # 2. 1,000 event round trips between two domains, each side blocking in
 #    SCHEDOP_poll between events (port 1 of each domU is its console).
 if boot $PV "wait domains=2" \

@@ -59,10 +59,13 @@ for a in $accels; do
     fi
     label=${a#--}
     run "boot.demo.$label" $acc build/pvguest/pvguest demo
-    run "pvguest.selftest.$label" $acc build/pvguest/pvguest "test skip=$SKIPS"
+    run "pvguest.xentest.$label" $acc build/pvguest/pvguest "xentest skip=$SKIPS"
     count_cases
-    run "pvguest.selftest.syscall-hypercalls.$label" $acc build/pvguest/pvguest \
-        "test hcall=syscall skip=$SKIPS"
+    run "pvguest.xentest.syscall-hypercalls.$label" $acc build/pvguest/pvguest \
+        "xentest hcall=syscall skip=$SKIPS"
+    count_cases
+    # The portable kernel (threads, processes, its PV MMU use) as dom0.
+    run "pvguest.kernel.$label" $acc build/pvguest/pvguest test
     count_cases
     # An image that is not a PV kernel must be refused with the reason.
     if build/xenia boot --timeout 120 $acc /etc/hostname >"$log" 2>&1; then

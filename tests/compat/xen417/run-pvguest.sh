@@ -3,9 +3,10 @@
 # Boot Debian's Xen 4.17 in QEMU (TCG) with pvguest as dom0 and report its verdict.
 #
 # Usage: tests/compat/xen417/run-pvguest.sh [CMDLINE...]
-#   CMDLINE is pvguest's command line; its first word is the role: test
-#   (default) or demo.  Add hcall=syscall to make every hypercall an inline
-#   syscall instead of a call into the hypercall page.
+#   CMDLINE is pvguest's command line; its first word is the role: xentest
+#   (default: the PV ABI suite), test (the portable kernel's suite) or demo.
+#   Add hcall=syscall to make every hypercall an inline syscall instead of
+#   a call into the hypercall page.
 # Environment: BUILD (default build), XEN_CPU (QEMU -cpu, default Haswell-v4;
 # max works too, but its SMAP meets a TCG iretq bug: one more skip),
 # TIMEOUT (seconds, default 300), KEEP_LOG=1 keeps the serial log.
@@ -18,7 +19,7 @@
 # non-zero on any failure.
 set -u
 
-cmdline=${*:-test}
+cmdline=${*:-xentest}
 role=${cmdline%% *}
 build=${BUILD:-build}
 cpu=${XEN_CPU:-Haswell-v4}
@@ -74,7 +75,7 @@ halted=0
 grep -q 'Hardware Dom0 halted' "$log.guest" && halted=1
 pass=0 nfail=0 skip=0
 case "$role" in
-test)
+test|xentest)
     if [ -n "$verdict" ]; then
         pass=$(echo "$verdict" | sed -E 's/.*pvguest: ([0-9]+) passed.*/\1/')
         nfail=$(echo "$verdict" | sed -E 's/.* ([0-9]+) failed.*/\1/')

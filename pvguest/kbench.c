@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pvguest: the kernel's bench role: lmbench-style rows measured in ring 3, printed as BENCH lines. */
+#include "kern.h"
+#include "arch.h"
+#include "pvops.h"
+#include "tsc.h"
+
+/*
+ * Each row runs in a fresh process (uprog_bench) that times batches of
+ * operations with the TSC and writes one figure per batch into a page
+ * the kernel shares with it.  We print min, median and p90 per operation:
+ *     BENCH lmb.<row>.<stat> <value> cycles
+ * tests/bench/bench.py runs this role natively, on Xenia and on Xen and
+ * prints the ratios.  The same code runs everywhere; only pv differs.
+ */
+struct row {
+    const char *name;
+    enum ubench_row id;
+    unsigned long batch, samples, pages;
+    unsigned long per_batch;            /* operations a batch counts as */
+};
+
+#define FORK_PAGES  256
+#define MMAP_PAGES  256
+
+static const struct row rows[] = {
+    { "syscall", UB_NULL_SYSCALL, 100, 256, 0, 100 },
+    { "page_fault", UB_PAGE_FAULT, 64, 64, 0, 64 },
+    { "prot_fault", UB_PROT_FAULT, 20, 128, 0, 20 },
+    { "ctxsw", UB_CTX_SWITCH, 50, 128, 0, 100 },        /* 2 switches per yield */
+    { "fork", UB_FORK, 1, 32, FORK_PAGES, 1 },
+    { "mmap", UB_MMAP, 1, 64, MMAP_PAGES, 1 },
+    { "compute", UB_COMPUTE, 100000, 32, 0, 1 },
+};
+
+static void report(const char *row, const char *stat, uint64_t v)
+{
+    printf("BENCH lmb.%s.%s %lu cycles\n", row, stat, (unsigned long)v);
+}
+
+static int run_row(const struct row *r)
+{
+    unsigned long pfn = frame_alloc(), i, n;
+    struct ubench *ub = pfn_to_virt(pfn);
+    struct proc *p;
+    int code;
+
+    if (!pfn)
+        return -1;
+    memset(ub, 0, PAGE_SIZE);
+    ub->batch = r->batch;
+    ub->samples = r->samples;
+    ub->pages = r->pages;
+    pv->irq_disable();                  /* shared before it first runs */
+    p = proc_spawn(uprog_bench, USER_SHARED_VA, r->id);
+    if (p && proc_map_page(p, USER_SHARED_VA, pfn, 1))
+        pvg_panic("bench: sharing the result page failed");
+    pv->irq_enable();
+    if (!p) {
+        frame_free(pfn);
+        return -1;
+    }
+    code = proc_wait(p);
+    if (code) {
+        printf("BENCH-SKIP lmb.%s the measuring process exited with %d\n",
+               r->name, code);
+        frame_free(pfn);
+        return -1;
+    }
+    n = r->samples;
+    for (i = 0; i < n; i++)
+        ub->cycles[i] /= r->per_batch;
+    sort_u64(ub->cycles, n);
+    report(r->name, "min", ub->cycles[0]);
+    report(r->name, "median", ub->cycles[n / 2]);
+    report(r->name, "p90", ub->cycles[n * 9 / 10]);
+    frame_free(pfn);
+    return 0;
+}
+
+int kbench_main(void)
+{
+    unsigned int i;
+    int failed = 0;
+
+    printf("BENCH lmb.fork.pages %d pages\n", FORK_PAGES);
+    printf("BENCH lmb.mmap.pages %d pages\n", MMAP_PAGES);
+    for (i = 0; i < ARRAY_SIZE(rows); i++)
+        if (run_row(&rows[i]))
+            failed++;
+    printf("pvguest: bench finished (%s)\n", pv->name);
+    return failed ? 1 : 0;
+}

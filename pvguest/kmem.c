@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pvguest: the frame allocator and the kernel's 1:1 window over every frame. */
+#include "kern.h"
+#include "arch.h"
+#include "pvops.h"
+
+/*
+ * One bit per pseudo-physical frame, set while the frame is in use.  The
+ * kernel window (VIRT_BASE, L4 slot 511, L3 slots 510-511) is 2 GiB; we
+ * manage at most 1 GiB of it, which bounds the bitmap at 32 KiB.
+ */
+#define MAX_FRAMES      (1UL << 18)
+#define KTABLE_FLAGS    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define BATCH           64
+
+static uint64_t frame_bits[MAX_FRAMES / 64];
+unsigned long kmem_nr_pages;
+static unsigned long nfree, hint;
+static uint64_t *kroot;
+
+static int frame_used(unsigned long pfn)
+{
+    return (frame_bits[pfn / 64] >> (pfn % 64)) & 1;
+}
+
+static void frame_mark(unsigned long pfn, int used)
+{
+    if (used)
+        frame_bits[pfn / 64] |= 1UL << (pfn % 64);
+    else
+        frame_bits[pfn / 64] &= ~(1UL << (pfn % 64));
+}
+
+unsigned long frames_free(void)
+{
+    return nfree;
+}
+
+/* First-fit from a rotating hint; pfn 0 (the image's first page) is never free. */
+unsigned long frame_alloc(void)
+{
+    unsigned long i, pfn;
+
+    for (i = 0; i < kmem_nr_pages; i++) {
+        pfn = (hint + i) % kmem_nr_pages;
+        if (pfn && !frame_used(pfn)) {
+            frame_mark(pfn, 1);
+            nfree--;
+            hint = pfn + 1;
+            return pfn;
+        }
+    }
+    return 0;
+}
+
+void frame_free(unsigned long pfn)
+{
+    if (!pfn || pfn >= kmem_nr_pages || !frame_used(pfn))
+        pvg_panic("frame_free(%#lx): not an allocated frame", pfn);
+    frame_mark(pfn, 0);
+    nfree++;
+}
+
+unsigned long frames_alloc_run(unsigned int n)
+{
+    unsigned long pfn, run = 0, i;
+
+    for (pfn = 1; pfn < kmem_nr_pages; pfn++) {
+        run = frame_used(pfn) ? 0 : run + 1;
+        if (run == n) {
+            for (i = pfn + 1 - n; i <= pfn; i++)
+                frame_mark(i, 1);
+            nfree -= n;
+            return pfn + 1 - n;
+        }
+    }
+    return 0;
+}
+
+void frames_free_run(unsigned long pfn, unsigned int n)
+{
+    while (n--)
+        frame_free(pfn++);
+}
+
+void *page_alloc(void)
+{
+    unsigned long pfn = frame_alloc();
+    void *va;
+
+    if (!pfn)
+        return NULL;
+    va = pfn_to_virt(pfn);
+    memset(va, 0, PAGE_SIZE);
+    return va;
+}
+
+void page_free(void *va)
+{
+    frame_free(virt_to_pfn(va));
+}
+
+static uint64_t *table_of(uint64_t entry)
+{
+    return pfn_to_virt(pv->mfn_to_pfn((entry & PTE_MFN_MASK) >> PAGE_SHIFT));
+}
+
+/*
+ * The table below *entry, created (zeroed, handed to the platform with
+ * pt_alloc, then linked) when absent; NULL when out of frames.
+ */
+static uint64_t *table_below(uint64_t *entry, enum pt_level level)
+{
+    uint64_t *t;
+
+    if (*entry & _PAGE_PRESENT)
+        return table_of(*entry);
+    t = page_alloc();
+    if (!t)
+        return NULL;
+    pv->pt_alloc(t, level);
+    pv->set_pte(entry, (pv->pfn_to_mfn(virt_to_pfn(t)) << PAGE_SHIFT) |
+                           KTABLE_FLAGS);
+    return t;
+}
+
+/*
+ * Map frames [from, to) at VIRT_BASE + (pfn << 12).  Natively the boot
+ * code mapped everything with 2 MiB pages; a PV guest starts with only
+ * the builder's region mapped and adds L1 tables here, which is the PV
+ * MMU at work: tables go read-only first, then Xen validates each
+ * entry as it is linked.
+ */
+int kern_map_extend(unsigned long from, unsigned long to)
+{
+    struct pte_update u[BATCH];
+    unsigned int n = 0;
+    unsigned long pfn;
+
+    for (pfn = from; pfn < to; pfn++) {
+        unsigned long va = (unsigned long)pfn_to_virt(pfn);
+        uint64_t *l3, *l2, *l1, *l2e;
+
+        l3 = table_below(&kroot[(va >> 39) & 511], PT_L3);
+        l2 = l3 ? table_below(&l3[(va >> 30) & 511], PT_L2) : NULL;
+        if (!l2)
+            goto oom;
+        l2e = &l2[(va >> 21) & 511];
+        if ((*l2e & _PAGE_PRESENT) && (*l2e & (1UL << 7)))
+            continue;                   /* inside a 2 MiB page */
+        if (!(*l2e & _PAGE_PRESENT) && n) {
+            pv->pte_batch(u, n);        /* before the allocator maps more */
+            n = 0;
+        }
+        l1 = table_below(l2e, PT_L1);
+        if (!l1)
+            goto oom;
+        if (l1[(va >> PAGE_SHIFT) & 511] & _PAGE_PRESENT)
+            continue;
+        u[n].ptep = &l1[(va >> PAGE_SHIFT) & 511];
+        u[n].val = (pv->pfn_to_mfn(pfn) << PAGE_SHIFT) | KTABLE_FLAGS;
+        if (++n == BATCH) {
+            pv->pte_batch(u, n);
+            n = 0;
+        }
+    }
+    if (n)
+        pv->pte_batch(u, n);
+    return 0;
+oom:
+    if (n)
+        pv->pte_batch(u, n);
+    return -1;
+}
+
+int kmem_init(const struct boot_params *bp)
+{
+    unsigned long pfn, mapped;
+
+    kroot = bp->root;
+    kmem_nr_pages = bp->nr_pages < MAX_FRAMES ? bp->nr_pages : MAX_FRAMES;
+    mapped = bp->mapped_pfns < kmem_nr_pages ? bp->mapped_pfns : kmem_nr_pages;
+    if (bp->first_free_pfn >= mapped)
+        return -1;
+    memset(frame_bits, 0xff, sizeof(frame_bits));
+    nfree = 0;
+    for (pfn = bp->first_free_pfn; pfn < mapped; pfn++) {
+        frame_mark(pfn, 0);
+        nfree++;
+    }
+    hint = bp->first_free_pfn;
+    /* The rest becomes usable once mapped (its tables come from above). */
+    if (mapped < kmem_nr_pages) {
+        if (kern_map_extend(mapped, kmem_nr_pages))
+            return -1;
+        for (pfn = mapped; pfn < kmem_nr_pages; pfn++) {
+            frame_mark(pfn, 0);
+            nfree++;
+        }
+    }
+    return 0;
+}
