@@ -72,6 +72,19 @@ static inline uint64_t read_cr3(void)
     return v;
 }
 
+static inline void write_cr3(uint64_t v)
+{
+    asm volatile("mov %0, %%cr3" :: "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr2(void)
+{
+    uint64_t v;
+
+    asm volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
 static inline uint64_t read_cr4(void)
 {
     uint64_t v;
@@ -144,6 +157,40 @@ static inline uint64_t xchg64(volatile uint64_t *p, uint64_t v)
 {
     asm volatile("xchg %0, %1" : "+r"(v), "+m"(*p) :: "memory");
     return v;
+}
+
+/* Ports, interrupt flag, TLB: native instructions (traps under Xen unless allowed). */
+static inline void outb(uint16_t port, uint8_t v)
+{
+    asm volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    asm volatile("outl %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline void invlpg(unsigned long va)
+{
+    asm volatile("invlpg (%0)" :: "r"(va) : "memory");
+}
+
+static inline void cli(void)
+{
+    asm volatile("cli" ::: "memory");
+}
+
+static inline void sti(void)
+{
+    asm volatile("sti" ::: "memory");
 }
 
 static inline void barrier(void)

@@ -29,3 +29,9 @@ $(PVG_ELF): $(PVG_OBJS) $(PVG_DIR)/pvguest.lds
 
 # pvguest's self-tests on the reference: Debian's Xen 4.17 under QEMU TCG.
 TEST_STEPS += tests/compat/xen417/run-pvguest.sh
+
+# The kernel's self-tests natively, on Xenia and on Xen 4.17: same verdicts.
+TEST_STEPS += tests/compat/pvguest-3way.sh
+
+# lmbench-style rows natively, on Xenia and on Xen 4.17, with the ratios.
+BENCH_STEPS += python3 tests/bench/pvkernel.py

@@ -202,15 +202,12 @@ static void xen_wrmsr(uint32_t msr, uint64_t val)
 
 static uint8_t xen_inb(uint16_t port)
 {
-    uint8_t v;
-
-    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
+    return inb(port);
 }
 
 static void xen_outb(uint16_t port, uint8_t val)
 {
-    asm volatile("outb %0, %1" :: "a"(val), "Nd"(port));
+    outb(port, val);
 }
 
 /* pvclock: system time from vcpu_info's TSC scale, retried while Xen updates it. */
