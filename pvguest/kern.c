@@ -2,7 +2,7 @@
 /* pvguest: the portable kernel's start: memory, address spaces, the scheduler, then the role. */
 #include "kern.h"
 #include "arch.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 /*
  * Both entry paths end here once their platform is up: the native one
@@ -16,14 +16,18 @@ void __noreturn kernel_start(const struct boot_params *bp)
 
     pvg_cmdline = bp->cmdline;
     cmdline_role(role, sizeof(role));
+    /* Before any patchable site runs; "nopvpatch" keeps the indirect calls. */
+    if (!cmdline_has("nopvpatch"))
+        pvpatch_apply();
     if (kmem_init(bp))
         pvg_panic("kmem_init: frames %#lx..%#lx, %#lx mapped", bp->first_free_pfn,
                   bp->nr_pages, bp->mapped_pfns);
     kpt_init(bp->root);
     if (sched_init())
         pvg_panic("sched_init: out of frames");
-    printf("pvguest: kernel up on %s: %lu MiB, %lu frames free\n", pv->name,
-           kmem_nr_pages >> 8, frames_free());
+    printf("pvguest: kernel up on %s: %lu MiB, %lu frames free, %u pv-op "
+           "sites patched\n", pv->name, kmem_nr_pages >> 8, frames_free(),
+           pvpatch_sites);
     if (!strcmp(role, "test")) {
         rc = ktests_main();
     } else if (!strcmp(role, "bench")) {

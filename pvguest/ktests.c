@@ -2,7 +2,7 @@
 /* pvguest: the kernel's self-tests, the same verdicts natively, on Xenia and on Xen. */
 #include "kern.h"
 #include "arch.h"
-#include "pvops.h"
+#include "pvpatch.h"
 #include "tests.h"
 
 /*
@@ -43,13 +43,13 @@ static int run_proc(void (*entry)(long, long), long a0, long a1)
 
 static enum test_result t_irq_state(void)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
 
     CHECK(flags & X86_EFLAGS_IF);
-    pv->irq_disable();
-    CHECK_EQ(pv->save_fl(), 0);
-    pv->restore_fl(flags);
-    CHECK(pv->save_fl() & X86_EFLAGS_IF);
+    pv_irq_disable();
+    CHECK(!(pv_save_fl() & X86_EFLAGS_IF));
+    pv_restore_fl(flags);
+    CHECK(pv_save_fl() & X86_EFLAGS_IF);
     return T_PASS;
 }
 
@@ -207,11 +207,11 @@ static void counting_thread(void *arg)
     unsigned long i, n = (unsigned long)arg;
 
     for (i = 0; i < n; i++) {
-        unsigned long flags = pv->save_fl();
+        unsigned long flags = pv_save_fl();
 
-        pv->irq_disable();
+        pv_irq_disable();
         counter++;
-        pv->restore_fl(flags);
+        pv_restore_fl(flags);
         if (i % 10 == 0)
             yield();
     }
@@ -269,10 +269,10 @@ static volatile unsigned long box;
 
 static void consumer_thread(void *arg)
 {
-    unsigned long flags = pv->save_fl(), sum = 0, i;
+    unsigned long flags = pv_save_fl(), sum = 0, i;
 
     (void)arg;
-    pv->irq_disable();
+    pv_irq_disable();
     for (i = 0; i < 100; i++) {
         while (!box)
             wait_on(&box_q);
@@ -280,7 +280,7 @@ static void consumer_thread(void *arg)
         box = 0;
         wake_all(&box_q);
     }
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
     counter = sum;
 }
 
@@ -291,14 +291,14 @@ static enum test_result t_waitq(void)
 
     CHECK(t);
     counter = 0;
-    pv->irq_disable();
+    pv_irq_disable();
     for (i = 1; i <= 100; i++) {
         while (box)
             wait_on(&box_q);
         box = i;
         wake_all(&box_q);
     }
-    pv->irq_enable();
+    pv_irq_enable();
     thread_join(t);
     CHECK_EQ(counter, 5050);
     return T_PASS;
@@ -421,11 +421,11 @@ static enum test_result t_user_preempt(void)
     CHECK(pfn);
     *flag = 0;
     /* The page must be there before the process first runs. */
-    pv->irq_disable();
+    pv_irq_disable();
     p = proc_spawn(uprog_spin_until, USER_SHARED_VA, 0);
     if (p && proc_map_page(p, USER_SHARED_VA, pfn, 0))
         pvg_panic("sharing a page with pid %d failed", p->pid);
-    pv->irq_enable();
+    pv_irq_enable();
     CHECK(p);
     sleep_ns(30 * MS);
     *flag = 1;

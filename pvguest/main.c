@@ -3,7 +3,7 @@
 #include "pvguest.h"
 #include "arch.h"
 #include "hypercall.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 struct boot_regs pvg_boot_regs;
 start_info_t *pvg_si;
@@ -23,8 +23,6 @@ _Static_assert(offsetof(struct boot_regs, gs) == 0xb0, "head.S layout");
 
 /* The frame whose mapping we replace with the shared_info page. */
 static uint8_t shared_info_va[PAGE_SIZE] __page_aligned_bss;
-
-const struct pv_ops *pv;
 
 void __noreturn pvg_shutdown(int code)
 {
@@ -122,7 +120,7 @@ void __noreturn pvg_main(start_info_t *si)
     char role[32];
     int rc;
 
-    pv = &pv_xen;
+    pv_select(&pv_xen);
     pvg_si = si;
     pvg_cmdline = (const char *)si->cmd_line;
     /* hcall=syscall: every hypercall (and iret) as an inline syscall. */

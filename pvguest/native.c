@@ -3,7 +3,7 @@
 #include "pvguest.h"
 #include "arch.h"
 #include "native.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 /* entry_native.S's frame offsets. */
 _Static_assert(offsetof(struct cpu_regs, r11) == REGS_R11, "entry_native.S layout");
@@ -592,7 +592,7 @@ void __noreturn native_main(uint32_t mbi_phys)
     static struct boot_params bp;
     uint64_t ram_top;
 
-    pv = &pv_native;
+    pv_select(&pv_native);
     uart_init();
     ram_top = mb_read(mbi_phys);
     cpu_init();

@@ -2,7 +2,7 @@
 /* pvguest: ring-3 processes: spawn, system calls, demand-zero and protection faults, fork, pipes, wait. */
 #include "kern.h"
 #include "arch.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 /*
  * Each process is one thread with its own address space (kpt.c).  System
@@ -209,7 +209,7 @@ static void __noreturn proc_exit(int code)
     struct proc *p = current->proc;
     unsigned int i;
 
-    pv->irq_disable();
+    pv_irq_disable();
     for (i = 0; i < MAX_FDS; i++)
         fd_close(p, (int)i);
     for (i = 0; i < MAX_PROCS; i++) {
@@ -228,7 +228,7 @@ static void __noreturn proc_exit(int code)
 /* Enter user mode with regs at the top of this thread's kernel stack. */
 static void __noreturn enter_user(struct cpu_regs *regs)
 {
-    pv->irq_disable();
+    pv_irq_disable();
     pv->ret_to_user(regs);
 }
 
@@ -245,17 +245,17 @@ static void proc_first_entry(void *arg)
 
 static struct thread *proc_thread(struct proc *p)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
     struct thread *t;
 
     /* Not runnable until it belongs to p: create it with events off. */
-    pv->irq_disable();
+    pv_irq_disable();
     t = thread_create(proc_first_entry, NULL);
     if (t) {
         t->proc = p;
         p->thread = t;
     }
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
     return t;
 }
 
@@ -285,13 +285,13 @@ static int proc_layout(struct proc *p)
 /* A new process running entry(a0, a1) in ring 3; NULL when out of resources. */
 struct proc *proc_spawn(void (*entry)(long, long), long a0, long a1)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
     struct cpu_regs *r;
     struct proc *p;
 
-    pv->irq_disable();
+    pv_irq_disable();
     p = proc_alloc();
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
     if (!p)
         return NULL;
     if (as_create(&p->as))
@@ -326,16 +326,16 @@ int proc_map_page(struct proc *p, unsigned long va, unsigned long pfn,
 /* Wait for p (a child of the calling kernel thread) and free its slot. */
 int proc_wait(struct proc *p)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
     int code;
 
-    pv->irq_disable();
+    pv_irq_disable();
     while (!p->zombie || p->thread->state != T_DEAD)
         wait_on(&p->exitq);
     code = p->exit_code;
     thread_reap(p->thread);
     p->pid = 0;
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
     return code;
 }
 

@@ -36,7 +36,8 @@ struct pv_ops {
     const char *name;                   /* "native" or "xen" */
 
     /* Interrupts: IF natively, vcpu_info's event mask under Xen. */
-    unsigned long (*save_fl)(void);     /* X86_EFLAGS_IF when enabled */
+    unsigned long (*save_fl)(void);     /* X86_EFLAGS_IF set when enabled;
+                                           other bits: for restore_fl only */
     void (*restore_fl)(unsigned long flags);
     void (*irq_disable)(void);
     void (*irq_enable)(void);           /* delivers anything pending */
@@ -83,7 +84,8 @@ struct pv_ops {
     void (*shutdown)(int code) __attribute__((noreturn));
 };
 
-extern const struct pv_ops *pv;         /* chosen by the entry path */
+extern const struct pv_ops *pv;         /* &pv_ops, filled by the entry path */
+extern struct pv_ops pv_ops;            /* (pvpatch.c: pv_select) */
 extern const struct pv_ops pv_native, pv_xen;
 
 /* What the entry path found, handed to kernel_start(). */

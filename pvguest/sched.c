@@ -2,7 +2,7 @@
 /* pvguest: kernel threads, a preemptive round-robin scheduler, sleeping and wait queues. */
 #include "kern.h"
 #include "arch.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 /*
  * One CPU.  Everything below runs with interrupts disabled (IF natively,
@@ -84,13 +84,13 @@ void schedule(void)
 
 void yield(void)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
 
-    pv->irq_disable();
+    pv_irq_disable();
     if (current != &idle_thread)
         runq_push(current);
     schedule();
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
 }
 
 void wait_on(struct waitq *q)
@@ -123,11 +123,11 @@ static void arm_timer(uint64_t now)
 
 void sleep_ns(uint64_t ns)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
     uint64_t now = pv->clock_ns();
     struct thread **pp;
 
-    pv->irq_disable();
+    pv_irq_disable();
     current->wake_at = now + ns;
     for (pp = &sleepers; *pp && (*pp)->wake_at <= current->wake_at;
          pp = &(*pp)->sleep_next)
@@ -137,7 +137,7 @@ void sleep_ns(uint64_t ns)
     current->state = T_BLOCKED;
     arm_timer(now);
     schedule();
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
 }
 
 /* The platform's timer interrupt (interrupts disabled). */
@@ -168,7 +168,7 @@ void kern_timer_interrupt(void)
 
 void __noreturn thread_start(void)
 {
-    pv->irq_enable();
+    pv_irq_enable();
     current->fn(current->arg);
     thread_exit();
 }
@@ -182,12 +182,12 @@ static void *stack_alloc(void)
 
 struct thread *thread_create(void (*fn)(void *), void *arg)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
     struct thread *t = NULL;
     uint64_t *sp;
     unsigned int i;
 
-    pv->irq_disable();
+    pv_irq_disable();
     for (i = 0; i < MAX_THREADS; i++) {
         if (!threads[i].kstack) {
             t = &threads[i];
@@ -197,7 +197,7 @@ struct thread *thread_create(void (*fn)(void *), void *arg)
     if (t)
         t->kstack = stack_alloc();
     if (!t || !t->kstack) {
-        pv->restore_fl(flags);
+        pv_restore_fl(flags);
         return NULL;
     }
     t->fn = fn;
@@ -216,13 +216,13 @@ struct thread *thread_create(void (*fn)(void *), void *arg)
     t->rsp = (uint64_t)sp;
     t->state = T_RUNNABLE;
     runq_push(t);
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
     return t;
 }
 
 void __noreturn thread_exit(void)
 {
-    pv->irq_disable();
+    pv_irq_disable();
     current->state = T_DEAD;
     wake_all(&current->done);
     schedule();
@@ -239,12 +239,12 @@ void thread_reap(struct thread *t)
 
 void thread_join(struct thread *t)
 {
-    unsigned long flags = pv->save_fl();
+    unsigned long flags = pv_save_fl();
 
-    pv->irq_disable();
+    pv_irq_disable();
     while (t->state != T_DEAD)
         wait_on(&t->done);
-    pv->restore_fl(flags);
+    pv_restore_fl(flags);
     thread_reap(t);
 }
 
@@ -252,7 +252,7 @@ static void idle_loop(void *unused)
 {
     (void)unused;
     for (;;) {
-        pv->irq_disable();
+        pv_irq_disable();
         if (runq_head)
             schedule();
         else
@@ -277,8 +277,8 @@ int sched_init(void)
     idle_thread.rsp = kstack_top(&idle_thread) - 7 * 8;
     ((uint64_t *)idle_thread.rsp)[6] = (uint64_t)thread_trampoline;
     sched_running = 1;
-    pv->irq_disable();
+    pv_irq_disable();
     arm_timer(pv->clock_ns());
-    pv->irq_enable();
+    pv_irq_enable();
     return 0;
 }

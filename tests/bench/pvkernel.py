@@ -34,6 +34,7 @@ END = "pvguest: bench finished"
 
 # (row, label, KVM goal for Xenia / native)
 ROWS = [
+    ("irq_triple", "irq save+disable+restore, kernel mode", None),
     ("syscall", "null syscall (getpid)", 2.0),
     ("page_fault", "page fault, demand zero", 1.3),
     ("prot_fault", "protection fault, resumed in user", None),
@@ -56,19 +57,20 @@ def figures(lines):
     return out
 
 
-def native_boot(accel, cpu, timeout=TIMEOUT):
+def native_boot(accel, cpu, timeout=TIMEOUT, extra=""):
     qemu = os.environ.get("XENIA_QEMU", "qemu-system-x86_64")
     argv = [qemu, "-accel", accel, "-cpu", cpu, "-m", "256", "-smp", "1",
             "-display", "none", "-monitor", "none", "-parallel", "none",
             "-no-reboot", "-serial", "stdio",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-kernel", GUEST, "-append", "bench"]
+            "-kernel", GUEST, "-append", ("bench " + extra).strip()]
     _, lines = run_stamped(argv, timeout)
     return figures(lines), lines
 
 
-def xenia_boot(accel_args, timeout=TIMEOUT):
-    argv = [XENIA, "boot", *accel_args, "--timeout", str(timeout), GUEST, "bench"]
+def xenia_boot(accel_args, timeout=TIMEOUT, extra=""):
+    argv = [XENIA, "boot", *accel_args, "--timeout", str(timeout), GUEST,
+            ("bench " + extra).strip()]
     _, lines = run_stamped(argv, timeout + 15)
     return figures(lines), lines
 
@@ -137,15 +139,30 @@ def main():
     if why:
         notes.append("Xen 4.17: unavailable (%s)" % why)
 
+    # The same kernels with the pv-op call sites left as indirect calls.
+    unpatched = {}
+    unpatched["native"], why = medians("native nopvpatch",
+                                       lambda: native_boot("tcg", cpu, extra="nopvpatch"))
+    if why:
+        notes.append("native nopvpatch: failed (%s)" % why)
+    unpatched["xenia"], why = medians("xenia nopvpatch",
+                                      lambda: xenia_boot(["--tcg"], extra="nopvpatch"))
+    if why:
+        notes.append("Xenia nopvpatch: failed (%s)" % why)
+
     # KVM: both sides must work for a PV/native ratio under KVM.
     kvm_native, kwhy = (None, "no /dev/kvm") if not os.path.exists("/dev/kvm") else \
         medians("native kvm", lambda: native_boot("kvm", "EPYC", KVM_TIMEOUT), boots=1)
     kvm_xenia, xwhy = (None, "no /dev/kvm") if not os.path.exists("/dev/kvm") else \
         medians("xenia kvm", lambda: xenia_boot([], KVM_TIMEOUT), boots=1)
-    if kvm_native is None or kvm_xenia is None:
+    if kvm_native is not None:
+        got = [r for r, _, _ in ROWS if "lmb.%s.median" % r in kvm_native]
+        if len(got) < len(ROWS):
+            kwhy = "boots, but gave only %s (its processes die)" % ", ".join(got)
+    if kwhy or xwhy:
         hint = " (host KVM is kvm_pvm)" if os.path.isdir("/sys/module/kvm_pvm") else ""
-        notes.append("KVM: no PV/native figures: native %s, Xenia %s%s" % (
-            "ok" if kvm_native else kwhy, "ok" if kvm_xenia else xwhy, hint))
+        notes.append("KVM: no PV/native figures: native %s; Xenia %s%s" % (
+            kwhy or "ok", xwhy or "ok", hint))
 
     pages = {"fork": (cols["native"] or {}).get("lmb.fork.pages", 256),
              "mmap": (cols["native"] or {}).get("lmb.mmap.pages", 256)}
@@ -170,7 +187,23 @@ def main():
             if r is not None:
                 bench_lines.append("BENCH %s_%s_ratio %.3f ratio tcg" % (row, name, r))
     print("  (Xe/nat = Xenia / native: the cost of being a PV guest here; goals are "
-          "for KVM, TCG emulates every instruction)")
+          "for KVM: TCG flushes its\n   whole TLB on every CR3 write, and a 64-bit PV "
+          "guest switches CR3 on each user/kernel crossing)")
+    print("\n  Call-site patching (pvguest/pvpatch.c): %-13s %9s %9s %7s" % (
+        "", "patched", "indirect", "gain"))
+    for row in ("irq_triple", "syscall", "ctxsw"):
+        for p in ("native", "xenia"):
+            a = (cols[p] or {}).get("lmb.%s.median" % row)
+            b = (unpatched[p] or {}).get("lmb.%s.median" % row)
+            print("  %-53s %9s %9s %7s" % ("%s, %s" % (row, p), fmt(a), fmt(b),
+                                           fmt_ratio(ratio(b, a))))
+            if b is not None:
+                bench_lines.append("BENCH lmb.%s.%s_nopvpatch %.0f cycles tcg" % (row, p, b))
+            if a is not None and b:
+                bench_lines.append("BENCH %s_%s_patch_gain_ratio %.3f ratio tcg" % (
+                    row, p, b / a))
+    print("  (gain = indirect / patched: natively the sites become cli, sti, pushf/pop,"
+          " push/popf;\n   on Xen direct calls)")
     for n in notes:
         print("\n" + n)
     print()
