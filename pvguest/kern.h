@@ -137,6 +137,7 @@ extern char __user_start[], __user_end[];
 void uprog_exit_code(long code, long unused);
 void uprog_getpid(long unused0, long unused1);
 void uprog_write(long len, long unused);
+void uprog_yield(long count, long unused);
 void uprog_bad_write(long unused0, long unused1);
 void uprog_demand_zero(long pages, long unused);
 void uprog_munmap_fault(long unused0, long unused1);

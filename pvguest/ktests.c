@@ -83,6 +83,22 @@ static enum test_result t_clock(void)
     return T_PASS;
 }
 
+/* FS_BASE through the segment-base op, read back as an MSR and through %fs. */
+static enum test_result t_fs_base(void)
+{
+    static uint64_t cell = 0x0123456789abcdefUL;
+    uint64_t seen_fs, seen_msr;
+
+    pv->set_fs_base((unsigned long)&cell);
+    seen_fs = read_fs_qword0();
+    seen_msr = pv->rdmsr(MSR_FS_BASE);
+    pv->wrmsr(MSR_FS_BASE, 0);
+    CHECK_EQ(seen_fs, cell);
+    CHECK_EQ(seen_msr, (uint64_t)&cell);
+    CHECK_EQ(pv->rdmsr(MSR_FS_BASE), 0);
+    return T_PASS;
+}
+
 static enum test_result t_frames(void)
 {
     static unsigned long pfns[256];
@@ -330,6 +346,23 @@ static enum test_result t_user_write(void)
     return T_PASS;
 }
 
+/* Two processes yielding: each yield is a switch to the other. */
+static enum test_result t_user_yield(void)
+{
+    unsigned long switches = sched_switches;
+    struct proc *a, *b;
+
+    pv_irq_disable();                   /* both ready before either runs */
+    a = proc_spawn(uprog_yield, 100, 0);
+    b = proc_spawn(uprog_yield, 100, 0);
+    pv_irq_enable();
+    CHECK(a && b);
+    CHECK_EQ(proc_wait(a), 0);
+    CHECK_EQ(proc_wait(b), 0);
+    CHECK(sched_switches - switches >= 200);
+    return T_PASS;
+}
+
 static enum test_result t_user_bad_pointers(void)
 {
     CHECK_EQ(run_proc(uprog_bad_write, 0, 0), 0);
@@ -440,6 +473,7 @@ static const struct pvg_test kern_tests[] = {
     { "kern.pvops.irq_state", t_irq_state },
     { "kern.pvops.cpuid", t_cpuid },
     { "kern.pvops.clock", t_clock },
+    { "kern.pvops.fs_base", t_fs_base },
     { "kern.frames.alloc_free", t_frames },
     { "kern.frames.top_mapped", t_frames_top },
     { "kern.frames.contiguous_run", t_frames_run },
@@ -452,6 +486,7 @@ static const struct pvg_test kern_tests[] = {
     { "kern.user.exit_code", t_user_exit },
     { "kern.user.getpid", t_user_getpid },
     { "kern.user.write", t_user_write },
+    { "kern.user.yield", t_user_yield },
     { "kern.user.bad_pointers", t_user_bad_pointers },
     { "kern.user.demand_zero", t_user_demand_zero },
     { "kern.user.munmap_fault", t_user_munmap_fault },

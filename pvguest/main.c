@@ -131,7 +131,8 @@ void __noreturn pvg_main(start_info_t *si)
         early_msr_probe();
     mm_init();
     map_shared_info();
-    traps_init();
+    pv->load_gdt();
+    pv->load_trap_table();
 
     if (!strcmp(role, "test") || !strcmp(role, "bench")) {
         struct boot_params bp;

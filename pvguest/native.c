@@ -198,12 +198,18 @@ static void native_load_sp0(unsigned long sp)
     native_sp0 = sp;
 }
 
-static void cpu_init(void)
+/* The GDT with its TSS (kernel stack for entries from ring 3, #DF's IST). */
+static void native_load_gdt(void)
 {
     gdt_set_tss();
     tss.ist[IST_DF - 1] = (uint64_t)df_stack + sizeof(df_stack);
     native_load_sp0((unsigned long)native_boot_stack_top);
     gdt_load();
+}
+
+/* Every way into the kernel: the IDT, and LSTAR for syscall. */
+static void native_load_trap_table(void)
+{
     idt_load();
     syscall_init();
 }
@@ -503,6 +509,8 @@ const struct pv_ops pv_native = {
     .flush_tlb_one = native_flush_tlb_one,
     .flush_tlb_all = native_flush_tlb_all,
     .read_cr2 = native_read_cr2,
+    .load_trap_table = native_load_trap_table,
+    .load_gdt = native_load_gdt,
     .load_sp0 = native_load_sp0,
     .set_fs_base = native_set_fs_base,
     .cpuid = native_cpuid,
@@ -595,7 +603,8 @@ void __noreturn native_main(uint32_t mbi_phys)
     pv_select(&pv_native);
     uart_init();
     ram_top = mb_read(mbi_phys);
-    cpu_init();
+    pv->load_gdt();
+    pv->load_trap_table();
     native_boot_l4[0] = 0;
     native_flush_tlb_all();
     pic_disable();

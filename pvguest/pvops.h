@@ -61,7 +61,11 @@ struct pv_ops {
     void (*flush_tlb_all)(void);
     unsigned long (*read_cr2)(void);    /* fault address of the last #PF */
 
-    /* CPU state. */
+    /* CPU state.  The trap table is the IDT (and LSTAR) natively, Xen's
+     * trap table and callbacks under Xen; the GDT is ours natively, while
+     * Xen's reserved entries already hold the flat PV selectors. */
+    void (*load_trap_table)(void);
+    void (*load_gdt)(void);
     void (*load_sp0)(unsigned long sp); /* kernel stack for entries from user */
     void (*set_fs_base)(unsigned long base);
     void (*cpuid)(uint32_t leaf, uint32_t sub, uint32_t res[4]);

@@ -167,6 +167,15 @@ static unsigned long xen_read_cr2(void)
     return pvg_vcpu0->arch.cr2;
 }
 
+/*
+ * Our selectors are Xen's FLAT_KERNEL_* and FLAT_USER_*, in the GDT
+ * entries Xen reserves for itself: a PV kernel needs a GDT of its own
+ * (HYPERVISOR_set_gdt) only for further segments, and we use none.
+ */
+static void xen_load_gdt(void)
+{
+}
+
 static void xen_load_sp0(unsigned long sp)
 {
     HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp);
@@ -189,7 +198,20 @@ static void xen_cpuid(uint32_t leaf, uint32_t sub, uint32_t res[4])
     res[3] = r.d;
 }
 
-/* MSRs and ports: the instructions themselves, which Xen emulates. */
+/*
+ * MSRs and ports: the instructions themselves, which Xen emulates; ports
+ * once we hold (virtual) IOPL 1, which a domain with I/O privilege gets
+ * by asking.
+ */
+static void xen_io_privilege(void)
+{
+    static int done;
+    struct physdev_set_iopl iopl = { .iopl = 1 };
+
+    if (!done && !HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl))
+        done = 1;
+}
+
 static uint64_t xen_rdmsr(uint32_t msr)
 {
     return rdmsr(msr);
@@ -202,11 +224,13 @@ static void xen_wrmsr(uint32_t msr, uint64_t val)
 
 static uint8_t xen_inb(uint16_t port)
 {
+    xen_io_privilege();
     return inb(port);
 }
 
 static void xen_outb(uint16_t port, uint8_t val)
 {
+    xen_io_privilege();
     outb(port, val);
 }
 
@@ -293,6 +317,8 @@ const struct pv_ops pv_xen = {
     .flush_tlb_one = xen_flush_tlb_one,
     .flush_tlb_all = xen_flush_tlb_all,
     .read_cr2 = xen_read_cr2,
+    .load_trap_table = traps_init,
+    .load_gdt = xen_load_gdt,
     .load_sp0 = xen_load_sp0,
     .set_fs_base = xen_set_fs_base,
     .cpuid = xen_cpuid,

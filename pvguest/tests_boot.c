@@ -78,13 +78,14 @@ static enum test_result t_si_mfn_list(void)
     return T_PASS;
 }
 
+/* The role we run as, first on the line start_info hands over. */
 static enum test_result t_si_cmdline(void)
 {
     const char *cl = (const char *)pvg_si->cmd_line;
 
     while (*cl == ' ')
         cl++;
-    CHECK(!strncmp(cl, "test", 4) && (cl[4] == '\0' || cl[4] == ' '));
+    CHECK(!strncmp(cl, "xentest", 7) && (cl[7] == '\0' || cl[7] == ' '));
     return T_PASS;
 }
 

@@ -71,6 +71,17 @@ void uprog_write(long unused0, long unused1)
     sys_exit(n == (long)sizeof(msg) - 1 ? 0 : 1);
 }
 
+void uprog_yield(long count, long unused)
+{
+    long i;
+
+    (void)unused;
+    for (i = 0; i < count; i++)
+        if (sys0(SYS_yield))
+            sys_exit(1);
+    sys_exit(0);
+}
+
 /* Bad buffers get -EFAULT, and the process lives on. */
 void uprog_bad_write(long unused0, long unused1)
 {
