@@ -434,6 +434,11 @@ static void native_load_root(uint64_t *kernel_l4, uint64_t *user_l4)
     write_cr3(virt_to_phys(kernel_l4));
 }
 
+/* No batching natively: each load already took effect. */
+static void native_nop(void)
+{
+}
+
 static void native_flush_tlb_one(unsigned long va)
 {
     invlpg(va);
@@ -506,6 +511,8 @@ const struct pv_ops pv_native = {
     .pt_alloc = native_pt_nop,
     .pt_free = native_pt_nop,
     .load_root = native_load_root,
+    .start_context_switch = native_nop,
+    .end_context_switch = native_nop,
     .flush_tlb_one = native_flush_tlb_one,
     .flush_tlb_all = native_flush_tlb_all,
     .read_cr2 = native_read_cr2,

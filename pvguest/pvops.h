@@ -57,6 +57,10 @@ struct pv_ops {
      * uses the kernel root for both; NULL: no user root). */
     void (*load_root)(uint64_t *kernel_l4, uint64_t *user_l4);
     int split_user_root;                /* user mode needs its own L4 */
+    /* Around a process switch: load_sp0 and load_root in between may be
+     * deferred to the end (Xen: one multicall; natively nothing to do). */
+    void (*start_context_switch)(void);
+    void (*end_context_switch)(void);
     void (*flush_tlb_one)(unsigned long va);
     void (*flush_tlb_all)(void);
     unsigned long (*read_cr2)(void);    /* fault address of the last #PF */

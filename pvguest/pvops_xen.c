@@ -133,6 +133,60 @@ static void xen_pt_free(void *table, enum pt_level level)
     remap_self(table, 1);
 }
 
+/*
+ * A context switch changes the kernel stack Xen bounces to and the page
+ * tables: between start_ and end_context_switch both are queued and go
+ * to Xen as one multicall, one guest/hypervisor round trip instead of two
+ * (Linux batches its context switch the same way).
+ */
+#define MC_MAX 2
+
+static struct multicall_entry mc[MC_MAX];
+static struct mmuext_op mc_roots[2];    /* read by Xen at the flush */
+static unsigned int mc_n;
+static int mc_lazy;
+
+static void xen_start_context_switch(void)
+{
+    mc_lazy = 1;
+}
+
+static void xen_end_context_switch(void)
+{
+    unsigned int i;
+    long rc;
+
+    mc_lazy = 0;
+    if (!mc_n)
+        return;
+    rc = HYPERVISOR_multicall(mc, mc_n);
+    for (i = 0; i < mc_n; i++)
+        if (rc || (long)mc[i].result)
+            pvg_panic("context-switch multicall: %ld, op %lu gave %ld", rc,
+                      (unsigned long)mc[i].op, (long)mc[i].result);
+    mc_n = 0;
+}
+
+/* Queue one hypercall; 0, or -1 when not batching (issue it now). */
+static int mc_queue(unsigned long op, unsigned long a0, unsigned long a1,
+                    unsigned long a2, unsigned long a3)
+{
+    struct multicall_entry *e;
+
+    if (!mc_lazy)
+        return -1;
+    if (mc_n == MC_MAX)
+        pvg_panic("context-switch multicall: more than %d calls", MC_MAX);
+    e = &mc[mc_n++];
+    e->op = op;
+    e->result = 0;
+    e->args[0] = a0;
+    e->args[1] = a1;
+    e->args[2] = a2;
+    e->args[3] = a3;
+    return 0;
+}
+
 static void xen_load_root(uint64_t *kernel_l4, uint64_t *user_l4)
 {
     struct mmuext_op op[2] = {
@@ -144,6 +198,13 @@ static void xen_load_root(uint64_t *kernel_l4, uint64_t *user_l4)
     /* A user root of 0 drops the old one (and its type reference). */
     op[0].arg1.mfn = virt_to_mfn(kernel_l4);
     op[1].arg1.mfn = user_l4 ? virt_to_mfn(user_l4) : 0;
+    if (mc_lazy) {
+        mc_roots[0] = op[0];
+        mc_roots[1] = op[1];
+        mc_queue(__HYPERVISOR_mmuext_op, (unsigned long)mc_roots, 2, 0,
+                 DOMID_SELF);
+        return;
+    }
     rc = HYPERVISOR_mmuext_op(op, 2, NULL, DOMID_SELF);
     if (rc)
         pvg_panic("new baseptr %p/%p: %ld", kernel_l4, user_l4, rc);
@@ -178,7 +239,8 @@ static void xen_load_gdt(void)
 
 static void xen_load_sp0(unsigned long sp)
 {
-    HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp);
+    if (mc_queue(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS, sp, 0, 0))
+        HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp);
 }
 
 static void xen_set_fs_base(unsigned long base)
@@ -313,6 +375,8 @@ const struct pv_ops pv_xen = {
     .pt_alloc = xen_pt_alloc,
     .pt_free = xen_pt_free,
     .load_root = xen_load_root,
+    .start_context_switch = xen_start_context_switch,
+    .end_context_switch = xen_end_context_switch,
     .split_user_root = 1,
     .flush_tlb_one = xen_flush_tlb_one,
     .flush_tlb_all = xen_flush_tlb_all,

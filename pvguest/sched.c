@@ -61,8 +61,10 @@ static void switch_to(struct thread *next)
     if (next == prev)
         return;
     if (next->proc) {
+        pv->start_context_switch();
         pv->load_sp0(kstack_top(next));
         as_switch(&next->proc->as);
+        pv->end_context_switch();
     }
     current = next;
     sched_switches++;
