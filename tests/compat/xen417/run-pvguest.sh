@@ -86,8 +86,12 @@ test|xentest)
         nfail=1
     fi
     ;;
-*)
+demo)
     grep -q 'pvguest: demo finished' "$log.guest" && pass=1 || nfail=1
+    ;;
+*)
+    # Any other role: its verdict is its shutdown code.
+    [ "$halted" -eq 1 ] && pass=1 || nfail=1
     ;;
 esac
 # The shutdown code must agree with the verdict: 0 (halted) iff no failure.
