@@ -145,6 +145,8 @@ void uprog_protection_fault(long unused0, long unused1);
 void uprog_kernel_read(long unused0, long unused1);
 void uprog_privileged(long unused0, long unused1);
 void uprog_fork(long unused0, long unused1);
+void uprog_fork_limit(long unused0, long unused1);
+void uprog_exhaust(long unused0, long unused1);
 void uprog_pipe_pingpong(long rounds, long unused);
 void uprog_spin_until(long flag_va, long unused);
 void uprog_bench(long shared_va, long row);

@@ -417,6 +417,27 @@ static enum test_result t_user_fork(void)
     return T_PASS;
 }
 
+/* A fork bomb meets the process table's limit; everything comes back. */
+static enum test_result t_user_fork_limit(void)
+{
+    unsigned long before = frames_free();
+
+    CHECK_EQ(run_proc(uprog_fork_limit, 0, 0), 0);
+    CHECK_EQ(frames_free(), before);
+    return T_PASS;
+}
+
+/* Running the kernel out of frames kills the process, not the kernel. */
+static enum test_result t_user_out_of_memory(void)
+{
+    unsigned long before = frames_free();
+
+    CHECK_EQ(run_proc(uprog_exhaust, 0, 0), EXIT_FAULT);
+    CHECK_EQ(frames_free(), before);
+    CHECK_EQ(run_proc(uprog_exit_code, 5, 0), 5);     /* and life goes on */
+    return T_PASS;
+}
+
 static enum test_result t_user_pipe(void)
 {
     unsigned long before = frames_free(), switches = sched_switches;
@@ -495,6 +516,8 @@ static const struct pvg_test kern_tests[] = {
     { "kern.user.privileged", t_user_privileged },
     { "kern.user.fork", t_user_fork },
     { "kern.user.pipe_pingpong", t_user_pipe },
+    { "kern.user.fork_limit", t_user_fork_limit },
+    { "kern.user.out_of_memory", t_user_out_of_memory },
     { "kern.user.many", t_user_many },
     { "kern.user.preempt", t_user_preempt },
     { NULL, NULL },

@@ -200,6 +200,48 @@ void uprog_fork(long unused0, long unused1)
     sys_exit(0);
 }
 
+/* Fork until the kernel says no; every child then exits and is reaped. */
+void uprog_fork_limit(long unused0, long unused1)
+{
+    long pids[64], n = 0, pid, i;
+
+    (void)unused0;
+    (void)unused1;
+    for (;;) {
+        pid = sys0(SYS_fork);
+        if (pid == 0) {
+            sys0(SYS_yield);
+            sys_exit(7);
+        }
+        if (pid < 0)
+            break;
+        if (n == 64)
+            sys_exit(1);                /* the limit never came */
+        pids[n++] = pid;
+    }
+    if (pid != -UERR_NOMEM || n == 0)
+        sys_exit(2);
+    for (i = 0; i < n; i++)
+        if (sys3(SYS_wait, pids[i], 0, 0) != 7)
+            sys_exit(3);
+    sys_exit(0);
+}
+
+/* Touch fresh memory until the kernel runs out of frames and kills us. */
+void uprog_exhaust(long unused0, long unused1)
+{
+    (void)unused0;
+    (void)unused1;
+    for (;;) {
+        long base = sys3(SYS_mmap, 64L << 20, MMAP_WRITE, 0), i;
+
+        if (base < 0)
+            sys_exit(1);
+        for (i = 0; i < (64L << 20); i += (long)PAGE)
+            *(volatile char *)(base + i) = 1;
+    }
+}
+
 /* Two processes pass a counter back and forth through two pipes. */
 void uprog_pipe_pingpong(long rounds, long unused)
 {
