@@ -74,14 +74,14 @@ native_start32:
     movl    $(PHYS(boot_l3_ident) + PTE_TABLE), PHYS(native_boot_l4)
     movl    $(PHYS(boot_l3) + PTE_TABLE), PHYS(native_boot_l4) + 511 * 8
     movl    $(PHYS(boot_l2_ident) + PTE_TABLE), PHYS(boot_l3_ident)
-    movl    $(PHYS(boot_l2) + PTE_TABLE), PHYS(boot_l3) + 510 * 8
+    movl    $(PHYS(native_boot_l2) + PTE_TABLE), PHYS(boot_l3) + 510 * 8
     movl    $(PHYS(boot_l2_lapic) + PTE_TABLE), PHYS(boot_l3) + 511 * 8
     movl    $(NATIVE_LAPIC_PHYS + PTE_2M_UC), PHYS(boot_l2_lapic)
     xor     %ecx, %ecx
     mov     $PTE_2M, %eax
 1:  mov     %eax, PHYS(boot_l2_ident)(, %ecx, 8)
     lea     NATIVE_LOAD_BASE(%eax), %edx
-    mov     %edx, PHYS(boot_l2)(, %ecx, 8)
+    mov     %edx, PHYS(native_boot_l2)(, %ecx, 8)
     add     $SIZE_2M, %eax
     inc     %ecx
     cmp     $512, %ecx
@@ -156,7 +156,8 @@ native_boot_l4:
     .skip   4096
 boot_l3:                                        /* VIRT_BASE and the LAPIC */
     .skip   4096
-boot_l2:
+    .globl native_boot_l2
+native_boot_l2:
     .skip   4096
 boot_l2_lapic:
     .skip   4096

@@ -81,7 +81,8 @@ pvg_start:
 /*
  * The hypercall page: Xen's builder overwrites it with 128 stubs of 32
  * bytes.  Filled with `ret` so an image loaded without it fails loudly
- * (every hypercall would return the number) rather than jumping to zeros.
+ * (every hypercall would return its stub's address) rather than jumping
+ * to zeros.
  */
     .section .text.hypercall_page, "ax"
     .fill 4096, 1, 0xc3

@@ -10,7 +10,7 @@
  * operations with the TSC and writes one figure per batch into a page
  * the kernel shares with it.  We print min, median and p90 per operation:
  *     BENCH lmb.<row>.<stat> <value> cycles
- * tests/bench/bench.py runs this role natively, on Xenia and on Xen and
+ * tests/bench/pvkernel.py runs this role natively, on Xenia and on Xen and
  * prints the ratios.  The same code runs everywhere; only pv differs.
  */
 struct row {

@@ -2,7 +2,7 @@
 /* pvguest: the frame allocator and the kernel's 1:1 window over every frame. */
 #include "kern.h"
 #include "arch.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 /*
  * One bit per pseudo-physical frame, set while the frame is in use.  The
@@ -36,45 +36,60 @@ unsigned long frames_free(void)
     return nfree;
 }
 
+/*
+ * The bitmap is shared by every thread and by fault handlers (which run
+ * with events enabled under Xen): each update is a critical section.
+ */
+
 /* First-fit from a rotating hint; pfn 0 (the image's first page) is never free. */
 unsigned long frame_alloc(void)
 {
-    unsigned long i, pfn;
+    unsigned long flags = pv_save_fl(), i, pfn, got = 0;
 
+    pv_irq_disable();
     for (i = 0; i < kmem_nr_pages; i++) {
         pfn = (hint + i) % kmem_nr_pages;
         if (pfn && !frame_used(pfn)) {
             frame_mark(pfn, 1);
             nfree--;
             hint = pfn + 1;
-            return pfn;
+            got = pfn;
+            break;
         }
     }
-    return 0;
+    pv_restore_fl(flags);
+    return got;
 }
 
 void frame_free(unsigned long pfn)
 {
+    unsigned long flags = pv_save_fl();
+
+    pv_irq_disable();
     if (!pfn || pfn >= kmem_nr_pages || !frame_used(pfn))
         pvg_panic("frame_free(%#lx): not an allocated frame", pfn);
     frame_mark(pfn, 0);
     nfree++;
+    pv_restore_fl(flags);
 }
 
 unsigned long frames_alloc_run(unsigned int n)
 {
-    unsigned long pfn, run = 0, i;
+    unsigned long flags = pv_save_fl(), pfn, run = 0, i, got = 0;
 
+    pv_irq_disable();
     for (pfn = 1; pfn < kmem_nr_pages; pfn++) {
         run = frame_used(pfn) ? 0 : run + 1;
         if (run == n) {
             for (i = pfn + 1 - n; i <= pfn; i++)
                 frame_mark(i, 1);
             nfree -= n;
-            return pfn + 1 - n;
+            got = pfn + 1 - n;
+            break;
         }
     }
-    return 0;
+    pv_restore_fl(flags);
+    return got;
 }
 
 void frames_free_run(unsigned long pfn, unsigned int n)
@@ -173,6 +188,14 @@ oom:
     return -1;
 }
 
+static void frames_release(unsigned long from, unsigned long to)
+{
+    for (; from < to; from++) {
+        frame_mark(from, 0);
+        nfree++;
+    }
+}
+
 int kmem_init(const struct boot_params *bp)
 {
     unsigned long pfn, mapped;
@@ -184,19 +207,23 @@ int kmem_init(const struct boot_params *bp)
         return -1;
     memset(frame_bits, 0xff, sizeof(frame_bits));
     nfree = 0;
-    for (pfn = bp->first_free_pfn; pfn < mapped; pfn++) {
-        frame_mark(pfn, 0);
-        nfree++;
-    }
+    frames_release(bp->first_free_pfn, mapped);
     hint = bp->first_free_pfn;
-    /* The rest becomes usable once mapped (its tables come from above). */
-    if (mapped < kmem_nr_pages) {
-        if (kern_map_extend(mapped, kmem_nr_pages))
+    /*
+     * The rest becomes usable 2 MiB at a time: each chunk's L1 table comes
+     * from what is free so far, the builder's slack at first, then the
+     * chunks already mapped (1 GiB needs 512 tables; the slack holds far
+     * fewer).
+     */
+    for (pfn = mapped; pfn < kmem_nr_pages;) {
+        unsigned long end = (pfn | 511) + 1;
+
+        if (end > kmem_nr_pages)
+            end = kmem_nr_pages;
+        if (kern_map_extend(pfn, end))
             return -1;
-        for (pfn = mapped; pfn < kmem_nr_pages; pfn++) {
-            frame_mark(pfn, 0);
-            nfree++;
-        }
+        frames_release(pfn, end);
+        pfn = end;
     }
     return 0;
 }

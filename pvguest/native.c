@@ -598,6 +598,19 @@ static unsigned long native_nr_pages(uint64_t ram_top)
 }
 
 /*
+ * The boot code mapped the whole 1 GiB window, cacheable: keep only the
+ * 2 MiB pages that hold RAM, so nothing maps what may be device memory.
+ */
+static void native_trim_map(unsigned long nr_pages)
+{
+    unsigned long i;
+
+    for (i = (nr_pages + 511) / 512; i < 512; i++)
+        native_boot_l2[i] = 0;
+    native_flush_tlb_all();
+}
+
+/*
  * From boot_native.S on the boot stack, interrupts off, the boot page
  * tables loaded.  The low identity map goes once the multiboot info is
  * read: as under Xen, L4 slot 0 is empty when the kernel starts.
@@ -620,6 +633,7 @@ void __noreturn native_main(uint32_t mbi_phys)
 
     bp.cmdline = native_cmdline;
     bp.nr_pages = native_nr_pages(ram_top);
+    native_trim_map(bp.nr_pages);
     bp.first_free_pfn = (unsigned long)(_image_end - _image_start) >> PAGE_SHIFT;
     bp.mapped_pfns = bp.nr_pages;
     bp.root = native_boot_l4;

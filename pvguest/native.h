@@ -55,6 +55,7 @@
 struct cpu_regs;
 
 extern uint64_t native_boot_l4[512];            /* boot_native.S */
+extern uint64_t native_boot_l2[512];            /* VIRT_BASE's 2 MiB pages */
 extern char native_boot_stack_top[];
 extern char native_idt_stubs[];                 /* entry_native.S: 16 bytes each */
 extern char native_syscall_entry[];

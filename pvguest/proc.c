@@ -14,7 +14,8 @@
  */
 #define PIPE_SIZE       512
 #define MAX_PIPES       16
-#define MMAP_MAX        (64UL << 20)
+#define MMAP_MAX        (1UL << 30)
+#define MMAP_END        (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
 #define COPY_CHUNK      256
 
 struct pipe {
@@ -403,6 +404,10 @@ static long sys_mmap(struct proc *p, unsigned long len, unsigned long flags)
     if (!len || len > MMAP_MAX || (flags & ~(MMAP_WRITE | MMAP_POPULATE)))
         return -UERR_INVAL;
     len = (len + PAGE_SIZE - 1) & PAGE_MASK;
+    /* A bump allocator of addresses below the stack (munmap of the last
+     * mapping gives its room back). */
+    if (len > MMAP_END - va)
+        return -UERR_NOMEM;
     v = vma_add(p, va, va + len, !!(flags & MMAP_WRITE));
     if (!v)
         return -UERR_NOMEM;
@@ -456,6 +461,8 @@ static long sys_munmap(struct proc *p, unsigned long va, unsigned long len)
     if (va != v->start && end != v->end)
         return -UERR_INVAL;             /* no splitting */
     as_unmap_range(&p->as, va, end - va);
+    if (end == v->end && end + PAGE_SIZE == p->mmap_next)
+        p->mmap_next = va;
     if (va == v->start && end == v->end)
         v->end = 0;
     else if (va == v->start)
@@ -608,7 +615,8 @@ int kern_fault(struct cpu_regs *r)
     }
     if (!user)
         return 0;
-    if (p->fault_handler) {
+    /* A handler that faults itself would loop: that process dies. */
+    if (p->fault_handler && r->rip != p->fault_handler) {
         r->rip = p->fault_handler;
         r->rdi = cr2;
         r->rsi = r->vector;

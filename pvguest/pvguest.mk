@@ -34,4 +34,4 @@ TEST_STEPS += tests/compat/xen417/run-pvguest.sh
 TEST_STEPS += tests/compat/pvguest-3way.sh
 
 # lmbench-style rows natively, on Xenia and on Xen 4.17, with the ratios.
-BENCH_STEPS += python3 tests/bench/pvkernel.py
+BENCH_STEPS += tests/bench/pvkernel.py

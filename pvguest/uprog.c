@@ -90,6 +90,9 @@ void uprog_bad_write(long unused0, long unused1)
     long r3 = sys3(SYS_read, 1, 0, 1);
     long r4 = sys3(SYS_munmap, 0x1234, 1, 0);
     long r5 = sys3(99, 0, 0, 0);
+    long r6 = sys3(SYS_mmap, 0, MMAP_WRITE, 0);
+    long r7 = sys3(SYS_mmap, 4L << 30, MMAP_WRITE, 0);
+    long r8 = sys3(SYS_mmap, (long)PAGE, 0x100, 0);
 
     (void)unused0;
     (void)unused1;
@@ -101,7 +104,11 @@ void uprog_bad_write(long unused0, long unused1)
         sys_exit(3);
     if (r4 != -UERR_INVAL)
         sys_exit(4);
-    sys_exit(r5 == -UERR_NOSYS ? 0 : 5);
+    if (r5 != -UERR_NOSYS)
+        sys_exit(5);
+    if (r6 != -UERR_INVAL || r7 != -UERR_INVAL || r8 != -UERR_INVAL)
+        sys_exit(6);
+    sys_exit(0);
 }
 
 /* mmap'd memory reads as zero, holds what is written, and goes away. */
@@ -233,11 +240,11 @@ void uprog_exhaust(long unused0, long unused1)
     (void)unused0;
     (void)unused1;
     for (;;) {
-        long base = sys3(SYS_mmap, 64L << 20, MMAP_WRITE, 0), i;
+        long base = sys3(SYS_mmap, 256L << 20, MMAP_WRITE, 0), i;
 
         if (base < 0)
             sys_exit(1);
-        for (i = 0; i < (64L << 20); i += (long)PAGE)
+        for (i = 0; i < (256L << 20); i += (long)PAGE)
             *(volatile char *)(base + i) = 1;
     }
 }

@@ -27,7 +27,7 @@ $(BUILD)/tests/unit/test_xenia_%: tests/unit/test_xenia_%.c $(XENIA_PURE) \
 UNIT_TESTS += $(BUILD)/tests/unit/test_xenia_args \
 	$(BUILD)/tests/unit/test_xenia_qemu
 
-# GRUB rescue ISO: the hypervisor with pvguest as dom0 in its test role.
+# GRUB rescue ISO: the hypervisor with pvguest as dom0 in its demo role.
 XENIA_ISO_DIR := $(BUILD)/iso
 
 $(BUILD)/xenia.iso: $(BUILD)/hypervisor/xenia $(BUILD)/pvguest/pvguest \

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 # make bench step: pvguest's kernel natively, on Xenia and on Xen 4.17 in one run; an lmbench-style table with PV/native and Xenia/Xen ratios.
 """Usage: pvkernel.py

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Guest test: build build/xenia.iso (GRUB, hypervisor, pvguest in its test
+# Guest test: build build/xenia.iso (GRUB, hypervisor, pvguest in its demo
 # role), boot it from CD in QEMU and pass when dom0 powers off with code 0.
 # Environment: ISO_TIMEOUT (seconds, default 240); XENIA_TCG=0 tries KVM.
 # TCG by default: this machine's /dev/kvm mishandles the guest syscall path
