@@ -91,9 +91,9 @@ static void irq_row(void)
     int rdtscp = 0;
 
     /* RDTSCP (0x80000001 EDX[27]), asked through the pv-op. */
-    pv->cpuid(0x80000000, 0, r);
+    pv_cpuid_regs(0x80000000, 0, r);
     if (r[0] >= 0x80000001) {
-        pv->cpuid(0x80000001, 0, r);
+        pv_cpuid_regs(0x80000001, 0, r);
         rdtscp = !!(r[3] & (1U << 27));
     }
 

@@ -26,8 +26,8 @@ void __noreturn kernel_start(const struct boot_params *bp)
     if (sched_init())
         pvg_panic("sched_init: out of frames");
     printf("pvguest: kernel up on %s: %lu MiB, %lu frames free, %u pv-op "
-           "sites patched\n", pv->name, kmem_nr_pages >> 8, frames_free(),
-           pvpatch_sites);
+           "sites patched (%u inline)\n", pv->name, kmem_nr_pages >> 8,
+           frames_free(), pvpatch_sites, pvpatch_inlined);
     if (!strcmp(role, "test")) {
         rc = ktests_main();
     } else if (!strcmp(role, "bench")) {

@@ -117,7 +117,7 @@ void page_free(void *va)
 
 static uint64_t *table_of(uint64_t entry)
 {
-    return pfn_to_virt(pv->mfn_to_pfn((entry & PTE_MFN_MASK) >> PAGE_SHIFT));
+    return pfn_to_virt(pv_mfn_to_pfn((entry & PTE_MFN_MASK) >> PAGE_SHIFT));
 }
 
 /*
@@ -133,8 +133,8 @@ static uint64_t *table_below(uint64_t *entry, enum pt_level level)
     t = page_alloc();
     if (!t)
         return NULL;
-    pv->pt_alloc(t, level);
-    pv->set_pte(entry, (pv->pfn_to_mfn(virt_to_pfn(t)) << PAGE_SHIFT) |
+    pv_pt_alloc(t, level);
+    pv_set_pte(entry, (pv_pfn_to_mfn(virt_to_pfn(t)) << PAGE_SHIFT) |
                            KTABLE_FLAGS);
     return t;
 }
@@ -164,7 +164,7 @@ int kern_map_extend(unsigned long from, unsigned long to)
         if ((*l2e & _PAGE_PRESENT) && (*l2e & (1UL << 7)))
             continue;                   /* inside a 2 MiB page */
         if (!(*l2e & _PAGE_PRESENT) && n) {
-            pv->pte_batch(u, n);        /* before the allocator maps more */
+            pv_pte_batch(u, n);        /* before the allocator maps more */
             n = 0;
         }
         l1 = table_below(l2e, PT_L1);
@@ -173,18 +173,18 @@ int kern_map_extend(unsigned long from, unsigned long to)
         if (l1[(va >> PAGE_SHIFT) & 511] & _PAGE_PRESENT)
             continue;
         u[n].ptep = &l1[(va >> PAGE_SHIFT) & 511];
-        u[n].val = (pv->pfn_to_mfn(pfn) << PAGE_SHIFT) | KTABLE_FLAGS;
+        u[n].val = (pv_pfn_to_mfn(pfn) << PAGE_SHIFT) | KTABLE_FLAGS;
         if (++n == BATCH) {
-            pv->pte_batch(u, n);
+            pv_pte_batch(u, n);
             n = 0;
         }
     }
     if (n)
-        pv->pte_batch(u, n);
+        pv_pte_batch(u, n);
     return 0;
 oom:
     if (n)
-        pv->pte_batch(u, n);
+        pv_pte_batch(u, n);
     return -1;
 }
 

@@ -2,7 +2,7 @@
 /* pvguest: process address spaces: the user half of a 4-level page table, built through the pv-ops. */
 #include "kern.h"
 #include "arch.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 /*
  * A process owns L4 slot 0 (512 GiB from 0); slot 511 is the kernel's,
@@ -10,7 +10,7 @@
  * mode on a second root that must not map the kernel (Xen marks every
  * guest mapping user-accessible), so pv->split_user_root asks for a user
  * L4 whose slot 0 points at the same L3.  Tables are written only through
- * pv->set_pte/pte_batch once pv->pt_alloc has claimed them.
+ * pv_set_pte/pv_pte_batch once pv_pt_alloc has claimed them.
  */
 #define TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
                      _PAGE_DIRTY)
@@ -27,12 +27,12 @@ void kpt_init(uint64_t *root)
 
 static uint64_t mkpte(unsigned long pfn, uint64_t flags)
 {
-    return (pv->pfn_to_mfn(pfn) << PAGE_SHIFT) | flags;
+    return (pv_pfn_to_mfn(pfn) << PAGE_SHIFT) | flags;
 }
 
 static unsigned long pte_pfn(uint64_t pte)
 {
-    return pv->mfn_to_pfn((pte & PTE_MFN_MASK) >> PAGE_SHIFT);
+    return pv_mfn_to_pfn((pte & PTE_MFN_MASK) >> PAGE_SHIFT);
 }
 
 static uint64_t *pte_table(uint64_t pte)
@@ -58,23 +58,28 @@ int as_create(struct aspace *as)
             page_free(as->kl4);
             return -UERR_NOMEM;
         }
-        pv->pt_alloc(as->ul4, PT_L4);
+        pv_pt_alloc(as->ul4, PT_L4);
     }
     /* Still ours to write: the kernel half, then hand the root over. */
     as->kl4[KERNEL_SLOT] = boot_root[KERNEL_SLOT];
-    pv->pt_alloc(as->kl4, PT_L4);
+    pv_pt_alloc(as->kl4, PT_L4);
     return 0;
 }
 
+/* Interrupts off: a switch in between would leave `loaded` stale. */
 void as_switch(const struct aspace *as)
 {
-    if (as == loaded)
-        return;
-    if (as)
-        pv->load_root(as->kl4, as->ul4);
-    else
-        pv->load_root(boot_root, NULL);
-    loaded = as;
+    unsigned long flags = pv_save_fl();
+
+    pv_irq_disable();
+    if (as != loaded) {
+        if (as)
+            pv_load_root(as->kl4, as->ul4);
+        else
+            pv_load_root(boot_root, NULL);
+        loaded = as;
+    }
+    pv_restore_fl(flags);
 }
 
 /* The L1 entry for va, or NULL when a table on the way is missing. */
@@ -112,10 +117,10 @@ static uint64_t *as_walk_alloc(struct aspace *as, unsigned long va)
         next = page_alloc();
         if (!next)
             return NULL;
-        pv->pt_alloc(next, (enum pt_level)(level - 1));
-        pv->set_pte(e, mkpte(virt_to_pfn(next), TABLE_FLAGS));
+        pv_pt_alloc(next, (enum pt_level)(level - 1));
+        pv_set_pte(e, mkpte(virt_to_pfn(next), TABLE_FLAGS));
         if (level == 4 && as->ul4)
-            pv->set_pte(&as->ul4[idx(va, 4)], *e);
+            pv_set_pte(&as->ul4[idx(va, 4)], *e);
         t = next;
     }
     return &t[idx(va, 1)];
@@ -139,7 +144,7 @@ static int as_set_ptes(struct aspace *as, unsigned long va, const uint64_t *ptes
         ptep = as_walk_alloc(as, va);
         if (!ptep) {
             if (k)
-                pv->pte_batch(u, k);
+                pv_pte_batch(u, k);
             return -UERR_NOMEM;
         }
         u[k].ptep = ptep;
@@ -147,12 +152,12 @@ static int as_set_ptes(struct aspace *as, unsigned long va, const uint64_t *ptes
         if (!(ptes[i] & PTE_SHARED))
             as->pages++;
         if (++k == BATCH) {
-            pv->pte_batch(u, k);
+            pv_pte_batch(u, k);
             k = 0;
         }
     }
     if (k)
-        pv->pte_batch(u, k);
+        pv_pte_batch(u, k);
     return 0;
 }
 
@@ -206,12 +211,12 @@ void as_unmap_range(struct aspace *as, unsigned long va, unsigned long len)
         }
         va += PAGE_SIZE;
         if (k == BATCH || (k && va >= end)) {
-            pv->pte_batch(u, k);
+            pv_pte_batch(u, k);
             if (loaded == as) {
                 if (k == 1)
-                    pv->flush_tlb_one(va - PAGE_SIZE);
+                    pv_flush_tlb_one(va - PAGE_SIZE);
                 else
-                    pv->flush_tlb_all();
+                    pv_flush_tlb_all();
             }
             for (i = 0; i < k; i++) {
                 if (freed[i]) {
@@ -238,7 +243,7 @@ static void free_below(uint64_t *t, int level)
             uint64_t *sub = pte_table(e);
 
             free_below(sub, level - 1);
-            pv->pt_free(sub, (enum pt_level)(level - 1));
+            pv_pt_free(sub, (enum pt_level)(level - 1));
             page_free(sub);
         } else if (!(e & PTE_SHARED)) {
             frame_free(pte_pfn(e));
@@ -256,16 +261,16 @@ void as_destroy(struct aspace *as)
 
     if (loaded == as)
         as_switch(NULL);
-    pv->pt_free(as->kl4, PT_L4);
+    pv_pt_free(as->kl4, PT_L4);
     if (as->ul4) {
-        pv->pt_free(as->ul4, PT_L4);
+        pv_pt_free(as->ul4, PT_L4);
         page_free(as->ul4);
     }
     if (l4e & _PAGE_PRESENT) {
         uint64_t *l3 = pte_table(l4e);
 
         free_below(l3, 3);
-        pv->pt_free(l3, PT_L3);
+        pv_pt_free(l3, PT_L3);
         page_free(l3);
     }
     page_free(as->kl4);

@@ -58,26 +58,26 @@ static enum test_result t_cpuid(void)
     uint32_t r[4];
     unsigned int i;
 
-    pv->cpuid(0, 0, r);
+    pv_cpuid_regs(0, 0, r);
     CHECK(r[0] >= 1);
     for (i = 0; i < 4; i++) {
         char c = (char)(r[1 + i % 3] >> (8 * i));
 
         CHECK(c >= ' ' && c <= '~');
     }
-    pv->cpuid(1, 0, r);
+    pv_cpuid_regs(1, 0, r);
     CHECK(r[3] & (1U << 4));            /* TSC */
     return T_PASS;
 }
 
 static enum test_result t_clock(void)
 {
-    uint64_t t0 = pv->clock_ns(), t1;
+    uint64_t t0 = pv_clock_ns(), t1;
     volatile unsigned long i;
 
     for (i = 0; i < 100000; i++)
         ;
-    t1 = pv->clock_ns();
+    t1 = pv_clock_ns();
     CHECK(t1 > t0);
     CHECK(t1 - t0 < 10000 * MS);
     return T_PASS;
@@ -89,13 +89,13 @@ static enum test_result t_fs_base(void)
     static uint64_t cell = 0x0123456789abcdefUL;
     uint64_t seen_fs, seen_msr;
 
-    pv->set_fs_base((unsigned long)&cell);
+    pv_set_fs_base((unsigned long)&cell);
     seen_fs = read_fs_qword0();
-    seen_msr = pv->rdmsr(MSR_FS_BASE);
-    pv->wrmsr(MSR_FS_BASE, 0);
+    seen_msr = pv_rdmsr(MSR_FS_BASE);
+    pv_wrmsr(MSR_FS_BASE, 0);
     CHECK_EQ(seen_fs, cell);
     CHECK_EQ(seen_msr, (uint64_t)&cell);
-    CHECK_EQ(pv->rdmsr(MSR_FS_BASE), 0);
+    CHECK_EQ(pv_rdmsr(MSR_FS_BASE), 0);
     return T_PASS;
 }
 
@@ -196,7 +196,7 @@ static enum test_result t_pt_batch(void)
         uint64_t *ptep = as_lookup(&as, SCRATCH_VA + i * PAGE_SIZE);
 
         CHECK(ptep && (*ptep & _PAGE_PRESENT));
-        CHECK_EQ(pv->mfn_to_pfn((*ptep & PTE_MFN_MASK) >> PAGE_SHIFT), pfns[i]);
+        CHECK_EQ(pv_mfn_to_pfn((*ptep & PTE_MFN_MASK) >> PAGE_SHIFT), pfns[i]);
     }
     as_destroy(&as);
     CHECK_EQ(frames_free(), before);
@@ -206,10 +206,10 @@ static enum test_result t_pt_batch(void)
 static enum test_result t_sleep(void)
 {
     unsigned long ticks = sched_ticks;
-    uint64_t t0 = pv->clock_ns(), dt;
+    uint64_t t0 = pv_clock_ns(), dt;
 
     sleep_ns(30 * MS);
-    dt = pv->clock_ns() - t0;
+    dt = pv_clock_ns() - t0;
     CHECK(dt >= 30 * MS);
     CHECK(dt < 5000 * MS);
     CHECK(sched_ticks > ticks);
@@ -257,10 +257,10 @@ static volatile int stop_spinning;
 /* Never yields: only a timer preemption lets anyone else run. */
 static void spinning_thread(void *arg)
 {
-    uint64_t deadline = pv->clock_ns() + 10000 * MS;
+    uint64_t deadline = pv_clock_ns() + 10000 * MS;
 
     (void)arg;
-    while (!stop_spinning && pv->clock_ns() < deadline)
+    while (!stop_spinning && pv_clock_ns() < deadline)
         ;
 }
 

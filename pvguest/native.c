@@ -497,8 +497,39 @@ static void native_irq_enable(void)
     sti();
 }
 
+/*
+ * What the kernel's call sites become natively (pvpatch.c): the
+ * instruction itself, or nothing at all.  Same contract as a call:
+ * arguments in RDI, RSI, result in RAX.
+ */
+#define PATCH(op, ...) \
+    { offsetof(struct pv_ops, op), sizeof((uint8_t[]){ __VA_ARGS__ }), { __VA_ARGS__ } }
+#define PATCH_NOTHING(op) { offsetof(struct pv_ops, op), 0, { 0 } }
+#define LE32(v) (uint8_t)(v), (uint8_t)((v) >> 8), (uint8_t)((v) >> 16), \
+                (uint8_t)((v) >> 24)
+
+static const struct pvop_patch native_patches[] = {
+    PATCH(save_fl, 0x9c, 0x58),                 /* pushfq; pop %rax */
+    PATCH(restore_fl, 0x57, 0x9d),              /* push %rdi; popfq */
+    PATCH(irq_disable, 0xfa),                   /* cli */
+    PATCH(irq_enable, 0xfb),                    /* sti */
+    PATCH(safe_halt, 0xfb, 0xf4),               /* sti; hlt */
+    PATCH(pfn_to_mfn, 0x48, 0x8d, 0x87, LE32(LOAD_PFN)),    /* lea LOAD_PFN(%rdi), %rax */
+    PATCH(mfn_to_pfn, 0x48, 0x8d, 0x87, LE32(-LOAD_PFN)),   /* lea -LOAD_PFN(%rdi), %rax */
+    PATCH(set_pte, 0x48, 0x89, 0x37),           /* mov %rsi, (%rdi) */
+    PATCH_NOTHING(pt_alloc),
+    PATCH_NOTHING(pt_free),
+    PATCH_NOTHING(start_context_switch),
+    PATCH_NOTHING(end_context_switch),
+    PATCH(flush_tlb_one, 0x0f, 0x01, 0x3f),     /* invlpg (%rdi) */
+    PATCH(flush_tlb_all, 0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8),   /* via %rax */
+    PATCH(read_cr2, 0x0f, 0x20, 0xd0),          /* mov %cr2, %rax */
+};
+
 const struct pv_ops pv_native = {
     .name = "native",
+    .patches = native_patches,
+    .nr_patches = ARRAY_SIZE(native_patches),
     .save_fl = native_save_fl,
     .restore_fl = native_restore_fl,
     .irq_disable = native_irq_disable,

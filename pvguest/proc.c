@@ -601,7 +601,7 @@ int kern_fault(struct cpu_regs *r)
     if (r->vector == X86_EXC_PF) {
         struct vma *v;
 
-        cr2 = pv->read_cr2();
+        cr2 = pv_read_cr2();
         v = cr2 < USER_TOP ? vma_find(p, cr2) : NULL;
         if (v && !(r->error_code & 1) && (v->writable || !(r->error_code & 2))) {
             void *page = page_alloc();

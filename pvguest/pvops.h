@@ -32,8 +32,22 @@ struct pte_update {
 
 enum pt_level { PT_L1 = 1, PT_L2, PT_L3, PT_L4 };
 
+/*
+ * Instruction bytes that stand in for a call to an operation at its call
+ * sites (pvpatch.h), under the same register contract: arguments in RDI,
+ * RSI, RDX, the result in RAX, nothing else preserved but the callee-saved
+ * registers.  An operation without one gets a direct call.
+ */
+struct pvop_patch {
+    uint16_t off;                       /* offsetof(struct pv_ops, op) */
+    uint8_t len;                        /* at most 8 */
+    uint8_t bytes[8];
+};
+
 struct pv_ops {
     const char *name;                   /* "native" or "xen" */
+    const struct pvop_patch *patches;   /* for pvpatch_apply() */
+    unsigned int nr_patches;
 
     /* Interrupts: IF natively, vcpu_info's event mask under Xen. */
     unsigned long (*save_fl)(void);     /* X86_EFLAGS_IF set when enabled;

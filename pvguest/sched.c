@@ -61,10 +61,10 @@ static void switch_to(struct thread *next)
     if (next == prev)
         return;
     if (next->proc) {
-        pv->start_context_switch();
-        pv->load_sp0(kstack_top(next));
+        pv_start_context_switch();
+        pv_load_sp0(kstack_top(next));
         as_switch(&next->proc->as);
-        pv->end_context_switch();
+        pv_end_context_switch();
     }
     current = next;
     sched_switches++;
@@ -120,13 +120,13 @@ static void arm_timer(uint64_t now)
 
     if (sleepers && sleepers->wake_at < next)
         next = sleepers->wake_at;
-    pv->timer_oneshot(next);
+    pv_timer_oneshot(next);
 }
 
 void sleep_ns(uint64_t ns)
 {
     unsigned long flags = pv_save_fl();
-    uint64_t now = pv->clock_ns();
+    uint64_t now = pv_clock_ns();
     struct thread **pp;
 
     pv_irq_disable();
@@ -150,7 +150,7 @@ void kern_timer_interrupt(void)
     if (!sched_running)
         return;
     sched_ticks++;
-    now = pv->clock_ns();
+    now = pv_clock_ns();
     while (sleepers && sleepers->wake_at <= now) {
         struct thread *t = sleepers;
 
@@ -258,7 +258,7 @@ static void idle_loop(void *unused)
         if (runq_head)
             schedule();
         else
-            pv->safe_halt();
+            pv_safe_halt();
     }
 }
 
@@ -280,7 +280,7 @@ int sched_init(void)
     ((uint64_t *)idle_thread.rsp)[6] = (uint64_t)thread_trampoline;
     sched_running = 1;
     pv_irq_disable();
-    arm_timer(pv->clock_ns());
+    arm_timer(pv_clock_ns());
     pv_irq_enable();
     return 0;
 }

@@ -4,7 +4,7 @@
 #include "arch.h"
 #include "hypercall.h"
 #include "kern.h"
-#include "pvops.h"
+#include "pvpatch.h"
 
 volatile struct trap_record last_trap;
 unsigned long pvg_events_seen;
@@ -151,7 +151,7 @@ static void record_trap(const struct cpu_regs *regs)
     last_trap.frame = regs;
     last_trap.fixed_up = 0;
     if (regs->vector == X86_EXC_PF)
-        last_trap.cr2 = pv->read_cr2();
+        last_trap.cr2 = pv_read_cr2();
     last_trap.count++;
 }
 
@@ -200,5 +200,5 @@ unsigned long trap_dispatch(struct cpu_regs *regs)
         return 0;
     pvg_panic("unexpected exception %lu, error %#lx, rip %#lx, cs %#lx, cr2 %#lx",
               regs->vector, regs->error_code, regs->rip, regs->cs,
-              pv->read_cr2());
+              pv_read_cr2());
 }

@@ -192,7 +192,7 @@ def main():
           "guest switches CR3 on each user/kernel crossing)")
     print("\n  Call-site patching (pvguest/pvpatch.c): %-13s %9s %9s %7s" % (
         "", "patched", "indirect", "gain"))
-    for row in ("irq_triple", "syscall", "ctxsw"):
+    for row, _, _ in ROWS:
         for p in ("native", "xenia"):
             a = (cols[p] or {}).get("lmb.%s.median" % row)
             b = (unpatched[p] or {}).get("lmb.%s.median" % row)
@@ -203,8 +203,9 @@ def main():
             if a is not None and b:
                 bench_lines.append("BENCH %s_%s_patch_gain_ratio %.3f ratio tcg" % (
                     row, p, b / a))
-    print("  (gain = indirect / patched: natively the sites become cli, sti, pushf/pop,"
-          " push/popf;\n   on Xen direct calls)")
+    print("  (gain = indirect / patched: natively most sites become the instruction"
+          " itself (cli, sti,\n   pushf/pop, a store, invlpg, mov from CR2) or nothing;"
+          " on Xen direct calls)")
     for n in notes:
         print("\n" + n)
     print()
