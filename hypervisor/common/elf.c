@@ -322,14 +322,20 @@ static void copy_str(char *dst, size_t size, const uint8_t *src, size_t n)
     dst[k] = '\0';
 }
 
+/*
+ * A string note ends at a NUL inside its descriptor or, as Xen's libelf
+ * reads it, in the descriptor's padding: Linux's FEATURES note is the bare
+ * 41 characters and relies on the padding's zero.  `room` is the padded
+ * size, already bounded by the note area.
+ */
 static int elf_note_string(struct elf_ctx *c, const struct note_desc *d,
-                           const uint8_t *desc, uint32_t descsz, size_t *slen)
+                           const uint8_t *desc, uint32_t room, size_t *slen)
 {
     size_t n = 0;
 
-    while (n < descsz && desc[n])
+    while (n < room && desc[n])
         n++;
-    if (n == descsz)
+    if (n == room)
         return elf_fail(c, -XEN_EINVAL,
                         "ELF note %s: string not NUL-terminated", d->name);
     *slen = n;
@@ -356,9 +362,12 @@ static int elf_note_l1_mfn_valid(struct elf_ctx *c, const uint8_t *desc,
     return 0;
 }
 
-/* One note owned by "Xen"; desc..desc+descsz is inside the buffer. */
+/*
+ * One note owned by "Xen"; desc..desc+descsz is inside the buffer, and so
+ * is desc..desc+room (descsz padded to 4, or up to the area's end).
+ */
 static int elf_xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
-                        uint32_t descsz)
+                        uint32_t descsz, uint32_t room)
 {
     const struct note_desc *d;
     uint64_t val;
@@ -381,9 +390,9 @@ static int elf_xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
         memcpy((char *)c->img + d->field, &val, sizeof(val));
         return 0;
     case NOTE_STR:
-        return elf_note_string(c, d, desc, descsz, &slen);
+        return elf_note_string(c, d, desc, room, &slen);
     case NOTE_FEATURES:
-        rc = elf_note_string(c, d, desc, descsz, &slen);
+        rc = elf_note_string(c, d, desc, room, &slen);
         return rc ? rc : elf_parse_features(c, (const char *)desc, slen);
     case NOTE_SUPPORTED:
         if (descsz == 0 || descsz % 4)
@@ -427,7 +436,9 @@ static int elf_scan_notes(struct elf_ctx *c, const char *area, unsigned int idx,
                             "(namesz %u, descsz %u) overruns the note area",
                             area, idx, (unsigned long long)pos, namesz, descsz);
         if (namesz >= 4 && !memcmp(c->buf + off + name_off, "Xen", 4)) {
-            rc = elf_xen_note(c, type, c->buf + off + desc_off, descsz);
+            rc = elf_xen_note(c, type, c->buf + off + desc_off, descsz,
+                              (uint32_t)MIN((uint64_t)align4(descsz),
+                                            size - desc_off));
             if (rc)
                 return rc;
             c->nr_xen_notes++;

@@ -614,6 +614,10 @@ static const struct note_case note_cases[] = {
      {.type = XEN_ELFNOTE_FEATURES, .desc = unterminated, .descsz = 4},
      -XEN_EINVAL,
      "ELF note FEATURES: string not NUL-terminated"},
+    /* Linux's FEATURES note: no NUL of its own, the padding's zero ends it. */
+    {"string ends in the padding",
+     {.type = XEN_ELFNOTE_FEATURES, .desc = "!writable_page_tables", .descsz = 21},
+     0, ""},
     {"l1 mfn size",
      {.type = XEN_ELFNOTE_L1_MFN_VALID, .desc = twelve, .descsz = 12},
      -XEN_EINVAL,

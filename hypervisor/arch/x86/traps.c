@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Exceptions taken in the hypervisor: fixups, and the fatal path with a backtrace. */
+#include <xenia/guest_access.h>
 #include <xenia/console.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
@@ -63,6 +64,28 @@ static void show_backtrace(unsigned long rbp, unsigned long rip)
     }
 }
 
+/*
+ * The top of a guest's stack, as Xen prints it: the words a crashed
+ * guest's return addresses hide in, read through the guest's own tables.
+ */
+static void show_guest_stack(const struct cpu_regs *r)
+{
+    unsigned long words[4];
+    unsigned int line;
+
+    printk_lvl(LOG_ERR, "Guest stack from rsp=%016lx:", (unsigned long)r->rsp);
+    for (line = 0; line < 8; line++) {
+        unsigned long at = r->rsp + line * sizeof(words);
+
+        if (copy_from_guest(words, at, sizeof(words))) {
+            printk_lvl(LOG_ERR, "  %016lx: (not mapped)", at);
+            return;
+        }
+        printk_lvl(LOG_ERR, "  %016lx: %016lx %016lx %016lx %016lx", at,
+                   words[0], words[1], words[2], words[3]);
+    }
+}
+
 void show_registers(const struct cpu_regs *r)
 {
     printk_lvl(LOG_ERR, "RIP: %04lx:%016lx  RFLAGS: %016lx  %s",
@@ -80,6 +103,8 @@ void show_registers(const struct cpu_regs *r)
                (unsigned long)r->r12, (unsigned long)r->r13, (unsigned long)r->r14);
     printk_lvl(LOG_ERR, "R15: %016lx  CR2: %016lx  CR3: %016lx  SS: %04lx",
                (unsigned long)r->r15, read_cr2(), read_cr3(), (unsigned long)r->ss);
+    if (regs_from_guest(r))
+        show_guest_stack(r);
 }
 
 static void fatal_trap(const struct cpu_regs *r)
