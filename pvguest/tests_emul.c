@@ -82,6 +82,28 @@ static enum test_result t_msr_unknown(void)
     return T_PASS;
 }
 
+/*
+ * Virtual machine check (Xen's vMCE): the guest sees banks that never
+ * report anything, and may clear them.  Linux reads these at boot and
+ * panics if one faults.
+ */
+static enum test_result t_msr_vmce(void)
+{
+    uint64_t cap, status, bank0;
+
+    trap_reset();
+    cap = probe_rdmsr(0x179);           /* MCG_CAP */
+    status = probe_rdmsr(0x17a);        /* MCG_STATUS */
+    bank0 = probe_rdmsr(0x401);         /* MC0_STATUS */
+    probe_wrmsr(0x17a, 0);
+    probe_wrmsr(0x401, 0);
+    CHECK_NO_TRAP();
+    CHECK((cap & 0xff) >= 1);
+    CHECK_EQ(status, 0);
+    CHECK_EQ(bank0, 0);
+    return T_PASS;
+}
+
 static uint64_t msr_var = 0x0123456789abcdefUL;
 
 static enum test_result t_msr_fs_base(void)
@@ -291,6 +313,7 @@ static enum test_result t_fep_not_cpuid(void)
 const struct pvg_test tests_emul[] = {
     { "emul.rdmsr_pat", t_msr_pat },
     { "emul.msr_unknown_gp", t_msr_unknown },
+    { "emul.msr_vmce", t_msr_vmce },
     { "emul.msr_fs_base", t_msr_fs_base },
     { "emul.msr_gs_bases", t_msr_gs_bases },
     { "emul.msr_gs_base_before_trap_table", t_msr_before_trap_table },

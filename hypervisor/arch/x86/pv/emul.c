@@ -95,8 +95,25 @@ static bool emulate_io(struct vcpu *v, struct cpu_regs *r, struct insn *in)
     return true;
 }
 
+/*
+ * Virtual machine-check architecture, as Xen's vMCE gives a PV guest:
+ * VMCE_BANKS banks that never report an error.  Linux's MCE code reads
+ * and clears them at boot (and panics on a #GP); nothing is injected.
+ */
+#define VMCE_BANKS 2
+
+static bool vmce_msr(uint32_t msr)
+{
+    return msr == MSR_MCG_CAP || msr == MSR_MCG_STATUS ||
+           (msr >= MSR_MC0_CTL && msr < MSR_MC0_CTL + 4 * VMCE_BANKS);
+}
+
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+    if (vmce_msr(msr)) {
+        *val = msr == MSR_MCG_CAP ? VMCE_BANKS : 0;
+        return true;
+    }
     switch (msr) {
     case MSR_FS_BASE:
         *val = rdmsr(MSR_FS_BASE);
@@ -138,6 +155,12 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     uint64_t cur;
+
+    /* MCG_CAP is read-only; a bank's CTL takes any mask; the status
+     * registers may only be cleared (there is never anything in them). */
+    if (vmce_msr(msr))
+        return msr != MSR_MCG_CAP &&
+               (val == 0 || (msr >= MSR_MC0_CTL && (msr - MSR_MC0_CTL) % 4 == 0));
 
     switch (msr) {
     case MSR_FS_BASE:

@@ -64,6 +64,9 @@
 #define MSR_SYSENTER_ESP    0x00000175
 #define MSR_SYSENTER_EIP    0x00000176
 #define MSR_MISC_FEATURES_ENABLES 0x00000140
+#define MSR_MCG_CAP         0x00000179
+#define MSR_MCG_STATUS      0x0000017a
+#define MSR_MC0_CTL         0x00000400  /* bank i: CTL, STATUS, ADDR, MISC at +4i */
 
 #define EFER_SCE (1UL << 0)
 #define EFER_LME (1UL << 8)
