@@ -931,6 +931,12 @@ static enum test_result t_ptwr_bitops(void)
     CHECK_NO_TRAP();
     CHECK_EQ(*l1e, old & ~_PAGE_RW);
     CHECK_EQ(mm_set_pte(victim, old), 0);
+    /* Linux on one CPU: its lock prefix patched into DS (fork's wrprotect). */
+    asm volatile("1: ds andb $0xfd, (%0)\n\t2:\n\t" EXTABLE(1b, 2b)
+                 :: "r"(l1e) : "memory", "cc");
+    CHECK_NO_TRAP();
+    CHECK_EQ(*l1e, old & ~_PAGE_RW);
+    CHECK_EQ(mm_set_pte(victim, old), 0);
     /* Setting an address bit beyond MAXPHYADDR validates as MMIO: refused. */
     trap_reset();
     asm volatile("1: lock btsq $51, (%0)\n\t2:\n\t" EXTABLE(1b, 2b)

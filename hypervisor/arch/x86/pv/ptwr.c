@@ -10,7 +10,8 @@
 /*
  * A PV guest's L1 tables are mapped read-only, yet Linux writes PTEs
  * directly: xchg in ptep_get_and_clear, lock btr/andb in
- * ptep_test_and_clear_young and ptep_set_wrprotect, plain stores.  Such a
+ * ptep_test_and_clear_young and ptep_set_wrprotect (ds andb on one CPU,
+ * where alternatives turn the lock prefix into DS), plain stores.  Such a
  * write faults; if the target frame is one of the guest's L1 tables we
  * decode the instruction, compute the new 8-byte entry, validate it exactly
  * as mmu_update would, write it and step over the instruction.  Only the
@@ -92,6 +93,14 @@ static bool ptwr_decode(const uint8_t *b, struct ptwr_insn *in)
     for (; n < 4; n++) {
         if (b[n] == 0xf0)
             continue;                /* lock: we are atomic anyway */
+        /*
+         * Segment overrides: ignored in 64-bit mode (CS/DS/ES/SS), and the
+         * address comes from CR2 anyway (FS/GS).  Linux's LOCK_PREFIX
+         * becomes DS on a uniprocessor, so `ds andb` clears a PTE's RW bit.
+         */
+        if (b[n] == 0x26 || b[n] == 0x2e || b[n] == 0x36 || b[n] == 0x3e ||
+            b[n] == 0x64 || b[n] == 0x65)
+            continue;
         if (b[n] == 0x66)
             opsize = true;
         else if ((b[n] & 0xf0) == 0x40)
