@@ -24,6 +24,12 @@ static uint32_t features_submap(const struct domain *d, unsigned int idx)
     if (idx != 0)
         return 0;
     map |= 1u << XENFEAT_mmu_pt_update_preserve_ad;
+    /*
+     * How a grant mapping treats the PTE's available bits.  Every PV Linux
+     * since 5.x refuses to boot without it; no grant can be mapped yet
+     * (GNTTABOP_map_grant_ref is -ENOSYS), so nothing can break it.
+     */
+    map |= 1u << XENFEAT_gnttab_map_avail_bits;
     if (d->is_privileged)
         map |= 1u << XENFEAT_dom0;
     return map;

@@ -899,7 +899,8 @@ START_TEST(test_version_commandline_unpriv)
 END_TEST
 
 /* Every domain: A/D-preserving mmu_update; the control domain: dom0. */
-#define FEAT_ALL  (1u << XENFEAT_mmu_pt_update_preserve_ad)
+#define FEAT_ALL  (1u << XENFEAT_mmu_pt_update_preserve_ad | \
+                   1u << XENFEAT_gnttab_map_avail_bits)
 #define FEAT_DOM0 (FEAT_ALL | 1u << XENFEAT_dom0)
 
 static const struct feat_case {
