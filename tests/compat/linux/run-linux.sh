@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Debian's stock Linux kernel as dom0, on Xenia and on Xen 4.17: boot to a userspace that forks, pipes and maps memory, then power off.
+# Debian's stock Linux kernel as dom0 and as a domU on Xenia, and as dom0 on Xen 4.17: boot to a userspace that forks, pipes and maps memory, then power off.
 #
-# Usage: tests/compat/linux/run-linux-dom0.sh
+# Usage: tests/compat/linux/run-linux.sh
 # Environment: BUILD (default build), TIMEOUT (seconds per boot, default 240),
 # KEEP_LOG=1 keeps the serial logs.
 #
@@ -11,15 +11,15 @@
 # "xenia-linux: all ok" when fork with copy-on-write, a pipe ping-pong and
 # anonymous memory work, then powers off.  Both hypervisors run under QEMU
 # TCG (Xen 4.17 boots only there on this machine; -cpu Haswell-v4 as a
-# Linux PV kernel wants).  The last line is "linux-dom0: N passed, N
-# failed"; the exit status is non-zero on any failure.
+# Linux PV kernel wants).  The last line is "linux: N passed, N failed";
+# the exit status is non-zero on any failure.
 set -u
 cd "$(dirname "$0")/../../.."
 
 build=${BUILD:-build}
 limit=${TIMEOUT:-240}
 here=tests/compat/linux
-work="$build/linux-dom0"
+work="$build/linux-guest"
 pass=0
 fail=0
 
@@ -30,7 +30,7 @@ ko() {
     fail=$((fail + 1))
 }
 finish() {
-    echo "linux-dom0: $pass passed, $fail failed"
+    echo "linux: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
     exit $?
 }
@@ -59,6 +59,20 @@ if [ "$rc" -eq 0 ] && grep -q '^(d0) xenia-linux: all ok' "$log" &&
     ok "linux.xenia.dom0_userspace_and_poweroff"
 else
     ko "linux.xenia.dom0_userspace_and_poweroff (xenia boot exit $rc)" "$log"
+fi
+
+# Xenia: the same kernel as a boot domU (console ring, 256 MiB) while
+# pvguest, as dom0, waits for it to shut down and reports its code.
+log="$work/xenia-domu.log"
+build/xenia boot --tcg --memory 1024 --timeout "$limit" build/pvguest/pvguest \
+    "wait domains=1" --module "$kernel,xenia.name=linux xenia.mem=256M $args" \
+    --module "$work/initrd.cpio" >"$log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^(linux) xenia-linux: all ok' "$log" &&
+    grep -q '^(d0) pvguest: all 1 domain(s) done, 0 failed' "$log"; then
+    ok "linux.xenia.domu_userspace_and_poweroff"
+else
+    ko "linux.xenia.domu_userspace_and_poweroff (xenia boot exit $rc)" "$log"
 fi
 
 # Xen 4.17, the reference: it never exits QEMU, so stop at its last word.
