@@ -179,6 +179,31 @@ static enum test_result t_vcpu_runstate(void)
     return T_PASS;
 }
 
+/*
+ * A second copy of the vCPU's pvclock where the guest wants it (Linux's
+ * vDSO page): current from the moment it is registered, with the scale
+ * vcpu_info has; an address in the hypervisor's range is refused.
+ */
+static enum test_result t_vcpu_time_area(void)
+{
+    static struct vcpu_time_info ti;
+    struct vcpu_register_time_memory_area area = { .addr.v = &ti };
+    uint64_t now = pvg_vcpu0->time.system_time;
+
+    memset(&ti, 0, sizeof(ti));
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &area), 0);
+    CHECK(ti.version != 0 && !(ti.version & 1));
+    CHECK_EQ(ti.tsc_to_system_mul, pvg_vcpu0->time.tsc_to_system_mul);
+    CHECK_EQ(ti.tsc_shift, pvg_vcpu0->time.tsc_shift);
+    CHECK(ti.system_time >= now);
+    area.addr.p = (uint64_t)BAD_HOLE_PTR;
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &area),
+             -XEN_EFAULT);
+    area.addr.v = NULL;         /* unregister before ti goes stale */
+    CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &area), 0);
+    return T_PASS;
+}
+
 static enum test_result t_callback_op(void)
 {
     extern char entry_event[];
@@ -325,6 +350,7 @@ const struct pvg_test tests_hcall[] = {
     { "multicall.batch", t_multicall },
     { "vcpu_op.is_up", t_vcpu_is_up },
     { "vcpu_op.runstate_area", t_vcpu_runstate },
+    { "vcpu_op.time_memory_area", t_vcpu_time_area },
     { "callback_op.errors", t_callback_op },
     { "set_callbacks.legacy", t_set_callbacks },
     { "set_trap_table.errors", t_set_trap_table },

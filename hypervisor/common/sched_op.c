@@ -133,6 +133,18 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg,
             (void)copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
         return 0;
     }
+    case VCPUOP_register_vcpu_time_memory_area: {
+        struct vcpu_register_time_memory_area area;
+
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -XEN_EFAULT;
+        if (area.addr.p && !guest_range_ok(area.addr.p, sizeof(vcpu_time_info_t)))
+            return -XEN_EFAULT;
+        v->time_guest = area.addr.p;
+        /* As Xen: the area is current from the moment it is registered. */
+        arch_vcpu_time_update(v);
+        return 0;
+    }
     case VCPUOP_register_vcpu_info: {
         struct vcpu_register_vcpu_info info;
 

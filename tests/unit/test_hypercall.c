@@ -183,7 +183,8 @@ static void as_dom0(void)
 /* Arch hooks, console and x86 handlers: record and return              */
 
 static struct {
-    unsigned int block, yield, runstate_update, memory_op, memory_reservation;
+    unsigned int block, yield, runstate_update, time_update, memory_op,
+        memory_reservation;
     unsigned int register_info, read_input, domain_shutdown, poll, timer_op;
 } calls;
 static evtchn_port_t poll_ports[8];
@@ -220,6 +221,12 @@ void arch_vcpu_runstate_update(struct vcpu *v)
 {
     ck_assert_ptr_nonnull(v);
     calls.runstate_update++;
+}
+
+void arch_vcpu_time_update(struct vcpu *v)
+{
+    ck_assert_ptr_nonnull(v);
+    calls.time_update++;
 }
 
 uint64_t arch_now_ns(void)
@@ -1460,6 +1467,40 @@ START_TEST(test_vcpu_register_runstate)
 }
 END_TEST
 
+#define TI_SIZE sizeof(struct vcpu_time_info)
+
+static const struct time_area_case {
+    const char *what;
+    unsigned long addr;
+    long rc;
+} time_area_cases[] = {
+    {"mapped", G_RW + 0x800, 0},
+    {"unmapped: registered, written when reachable", G_NONE, 0},
+    {"zero: unregister", 0, 0},
+    {"end of the low half", G_TOP + 0x1000 - TI_SIZE, 0},
+    {"crosses into non-canonical", G_TOP + 0x1000 - TI_SIZE + 1, -XEN_EFAULT},
+    {"hole start", HOLE_START, -XEN_EFAULT},
+    {"wraps", ~0UL - 8, -XEN_EFAULT},
+};
+
+START_TEST(test_vcpu_register_time_area)
+{
+    const struct time_area_case *c = &time_area_cases[_i];
+    struct vcpu_register_time_memory_area area = {.addr.p = c->addr};
+    const unsigned long old = 0x4560;
+
+    domu_v0.time_guest = old;
+    memcpy(gptr(G_RW), &area, sizeof(area));
+    ck_assert_msg(vcpuop(VCPUOP_register_vcpu_time_memory_area, 0, G_RW) ==
+                      c->rc,
+                  "%s", c->what);
+    ck_assert_uint_eq(domu_v0.time_guest, c->rc ? old : c->addr);
+    ck_assert_uint_eq(calls.time_update, c->rc ? 0 : 1);
+    ck_assert_int_eq(vcpuop(VCPUOP_register_vcpu_time_memory_area, 0, G_NONE),
+                     -XEN_EFAULT);
+}
+END_TEST
+
 START_TEST(test_vcpu_register_runstate_bad_arg)
 {
     ck_assert_int_eq(vcpuop(VCPUOP_register_runstate_memory_area, 0, G_NONE),
@@ -1756,6 +1797,8 @@ static Suite *hypercall_suite(void)
     TCL("vcpu_register_runstate", test_vcpu_register_runstate,
         ARRAY_SIZE(runstate_cases));
     TC("vcpu_register_runstate_bad_arg", test_vcpu_register_runstate_bad_arg);
+    TCL("vcpu_register_time_area", test_vcpu_register_time_area,
+        ARRAY_SIZE(time_area_cases));
     TCL("vcpu_register_info", test_vcpu_register_info, ARRAY_SIZE(vinfo_cases));
     TC("vcpu_register_info_bad_arg", test_vcpu_register_info_bad_arg);
     TCL("vcpu_timer_forward", test_vcpu_timer_forward, ARRAY_SIZE(timer_cmds));

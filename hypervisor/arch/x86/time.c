@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Guest time: pvclock parameters in vcpu_info and the wall clock in shared_info. */
 #include <xenia/console.h>
+#include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
+#include <xenia/sched.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 
 extern unsigned long tsc_khz;
 
@@ -74,6 +77,36 @@ void time_init(void)
            (unsigned long)boot_wallclock, tsc_mul, tsc_shift);
 }
 
+/*
+ * The copy a guest registered with VCPUOP_register_vcpu_time_memory_area
+ * (Linux maps it into user space for its vDSO clock), under the same
+ * version protocol: odd version and body first, the even version last.
+ * It is a kernel address, so a vCPU in user mode is switched to its kernel
+ * root for the copy, as Xen does.  Only the running vCPU's tables are
+ * loaded; an unreachable area is left for the next update.
+ */
+static void time_update_secondary(struct vcpu *v, const struct vcpu_time_info *t)
+{
+    struct vcpu_time_info copy = *t;
+    bool user = !v->kernel_mode;
+
+    if (!v->time_guest || v != current_vcpu())
+        return;
+    if (user) {
+        v->kernel_mode = true;
+        pv_load_cr3(v);
+    }
+    copy.version = t->version - 1;     /* odd: an update in progress */
+    if (!copy_to_guest(v->time_guest, &copy, sizeof(copy))) {
+        barrier();
+        (void)copy_to_guest(v->time_guest, &t->version, sizeof(t->version));
+    }
+    if (user) {
+        v->kernel_mode = false;
+        pv_load_cr3(v);
+    }
+}
+
 /* Publish this vCPU's pvclock (version odd while writing, even after). */
 void time_update_vcpu(struct vcpu *v)
 {
@@ -88,6 +121,12 @@ void time_update_vcpu(struct vcpu *v)
     t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
     barrier();
     t->version++;
+    time_update_secondary(v, t);
+}
+
+void arch_vcpu_time_update(struct vcpu *v)
+{
+    time_update_vcpu(v);
 }
 
 /* The wall clock at system time 0, in shared_info (same version protocol). */

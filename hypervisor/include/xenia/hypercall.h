@@ -113,6 +113,7 @@ void schedule_if_needed(void);
 uint64_t arch_sched_deadline(uint64_t now);
 void arch_vcpu_fpu_init(struct vcpu *v);
 void arch_vcpu_runstate_update(struct vcpu *v);
+void arch_vcpu_time_update(struct vcpu *v);     /* republish its pvclock */
 uint64_t arch_now_ns(void);
 long arch_memory_op(unsigned int cmd, unsigned long arg);
 long arch_memory_reservation(unsigned int op, unsigned long cmd, unsigned long arg);

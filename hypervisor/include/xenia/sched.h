@@ -83,6 +83,7 @@ struct vcpu {
     vcpu_info_t *vcpu_info;      /* hypervisor address */
     unsigned long vcpu_info_mfn; /* 0 while inside shared_info */
     unsigned long runstate_guest; /* guest VA of runstate area, 0 = none */
+    unsigned long time_guest;     /* guest VA of a second vcpu_time_info, 0 = none */
     struct vcpu_runstate_info runstate;
 
     evtchn_port_t virq_to_evtchn[NR_VIRQS];
