@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* pvguest: memory reservation tests: balloon a frame out and back in. */
+/* pvguest: memory reservation tests: balloon frames out and back in, exchange them for contiguous ones. */
 #include "tests.h"
 #include "hypercall.h"
 
@@ -104,10 +104,100 @@ static enum test_result t_balloon_many(void)
     return T_PASS;
 }
 
+static long exchange(struct xen_memory_exchange *x, xen_pfn_t *in, unsigned long nin,
+                     unsigned int in_order, xen_pfn_t *out, unsigned long nout,
+                     unsigned int out_order)
+{
+    memset(x, 0, sizeof(*x));
+    x->in.nr_extents = nin;
+    x->in.extent_order = in_order;
+    x->in.domid = DOMID_SELF;
+    set_xen_guest_handle(x->in.extent_start, in);
+    x->out.nr_extents = nout;
+    x->out.extent_order = out_order;
+    x->out.domid = DOMID_SELF;
+    set_xen_guest_handle(x->out.extent_start, out);
+    return HYPERVISOR_memory_op(XENMEM_exchange, x);
+}
+
+/*
+ * XENMEM_exchange as Linux's xen_create_contiguous_region uses it: four
+ * unmapped frames for two machine-contiguous, 2-aligned pairs backing the
+ * same pfns, then back again; the reservation does not change.
+ */
+static enum test_result t_exchange(void)
+{
+    unsigned long *p2m = (unsigned long *)pvg_si->mfn_list;
+    unsigned long base = pvg_si->nr_pages - 1300, k;
+    long before = current_pages();
+    struct xen_memory_exchange x;
+    xen_pfn_t in[4], out[4];
+
+    for (k = 0; k < 4; k++)
+        in[k] = p2m[base + k];
+    out[0] = base;
+    out[1] = base + 2;
+    CHECK_EQ(exchange(&x, in, 4, 0, out, 2, 1), 0);
+    CHECK_EQ(x.nr_exchanged, 4);
+    CHECK_EQ(current_pages(), before);
+    for (k = 0; k < 4; k++) {
+        unsigned long mfn = out[k / 2] + k % 2;
+
+        CHECK_EQ(out[k / 2] & 1, 0);
+        CHECK_EQ(m2p_ro[mfn], base + k);
+        p2m[base + k] = mfn;
+    }
+    /* And back: two pairs for four single frames. */
+    in[0] = out[0];
+    in[1] = out[1];
+    for (k = 0; k < 4; k++)
+        out[k] = base + k;
+    CHECK_EQ(exchange(&x, in, 2, 1, out, 4, 0), 0);
+    CHECK_EQ(x.nr_exchanged, 2);
+    CHECK_EQ(current_pages(), before);
+    for (k = 0; k < 4; k++) {
+        CHECK_EQ(m2p_ro[out[k]], base + k);
+        p2m[base + k] = out[k];
+    }
+    return T_PASS;
+}
+
+/* Refusals: sizes that differ, two domains, a frame still mapped. */
+static enum test_result t_exchange_errors(void)
+{
+    static uint8_t mapped[PAGE_SIZE] __page_aligned_bss;
+    unsigned long *p2m = (unsigned long *)pvg_si->mfn_list;
+    long before = current_pages();
+    struct xen_memory_exchange x;
+    xen_pfn_t in[2], out[2];
+
+    in[0] = p2m[pvg_si->nr_pages - 1300];
+    out[0] = pvg_si->nr_pages - 1300;
+    CHECK_EQ(exchange(&x, in, 1, 0, out, 1, 1), -XEN_EINVAL);
+    x.in.extent_order = 1;
+    x.out.domid = 0;
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_exchange, &x), -XEN_EINVAL);
+    CHECK_EQ(exchange(&x, in, 1, 0, out, 1, 0), 0);   /* an even swap */
+    CHECK_EQ(m2p_ro[out[0]], pvg_si->nr_pages - 1300);
+    p2m[pvg_si->nr_pages - 1300] = out[0];
+    mapped[0] = 1;
+    in[0] = virt_to_mfn(mapped);
+    out[0] = pvg_si->nr_pages - 1300;
+    CHECK_EQ(exchange(&x, in, 1, 0, out, 1, 0), -XEN_EINVAL);
+    CHECK_EQ(x.nr_exchanged, 0);
+    CHECK_EQ(mapped[0], 1);
+    x.nr_exchanged = 2;
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_exchange, &x), -XEN_EINVAL);
+    CHECK_EQ(current_pages(), before);
+    return T_PASS;
+}
+
 const struct pvg_test tests_memory[] = {
     { "memory.balloon_many_extents", t_balloon_many },
     { "memory.balloon_round_trip", t_balloon_round_trip },
     { "memory.decrease_foreign_frame", t_decrease_foreign_frame },
     { "memory.reservation_errors", t_reservation_errors },
+    { "memory.exchange_contiguous", t_exchange },
+    { "memory.exchange_errors", t_exchange_errors },
     { NULL, NULL },
 };

@@ -202,6 +202,28 @@ struct page_info *alloc_pages_contig(unsigned long nr, domid_t owner,
     return NULL;
 }
 
+/*
+ * 2^order free frames starting at a multiple of 2^order, as Xen's buddy
+ * allocator hands out an extent of that order; first fit from the top.
+ */
+struct page_info *alloc_pages_aligned(unsigned int order, domid_t owner,
+                                      struct page_list *list)
+{
+    unsigned long n = 1UL << order, base, j;
+
+    for (base = nr_frames & ~(n - 1); base >= n;) {
+        base -= n;
+        for (j = 0; j < n && (frame_table[base + j].flags & PGF_free); j++)
+            ;
+        if (j == n) {
+            for (j = 0; j < n; j++)
+                page_take(&frame_table[base + j], owner, list);
+            return &frame_table[base];
+        }
+    }
+    return NULL;
+}
+
 static void page_release(struct page_info *pg)
 {
     pg->owner = DOMID_FREE;

@@ -57,6 +57,8 @@ unsigned long page_to_mfn(const struct page_info *pg);
 struct page_info *alloc_page(domid_t owner, struct page_list *list);
 struct page_info *alloc_pages_contig(unsigned long nr, domid_t owner,
                                      struct page_list *list);
+struct page_info *alloc_pages_aligned(unsigned int order, domid_t owner,
+                                      struct page_list *list);
 void free_page(struct page_info *pg, struct page_list *list);
 
 void page_list_add(struct page_list *list, struct page_info *pg);

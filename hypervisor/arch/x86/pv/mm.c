@@ -556,6 +556,8 @@ long arch_memory_op(unsigned int cmd, unsigned long arg)
         if (!d->is_privileged)
             return -XEN_EPERM;
         return machine_memory_map(arg);
+    case XENMEM_exchange:
+        return pv_memory_exchange(arg);
     default:
         return -XEN_ENOSYS;
     }

@@ -45,6 +45,7 @@ int pv_mmuext_one(struct vcpu *v, const mmuext_op_t *op);
 void pv_mm_init(void);
 void time_init(void);
 void time_update_vcpu(struct vcpu *v);
+long pv_memory_exchange(unsigned long arg);       /* XENMEM_exchange */
 void time_update_wallclock(struct domain *d);
 int pv_validate_descriptor_page(const void *page);
 #include <asm/page.h>
