@@ -469,6 +469,38 @@ START_TEST(test_contig_sizes)
 }
 END_TEST
 
+/*
+ * An extent of order k starts at a multiple of 2^k, first fit from the
+ * top; a block with one frame taken is passed over for the next one down.
+ */
+START_TEST(test_aligned_extents)
+{
+    struct page_info *a, *one, *b;
+    unsigned long i;
+
+    a = alloc_pages_aligned(2, D1, &d1_pages);
+    run_is(a, 4, D1);
+    ck_assert_uint_eq(page_to_mfn(a), NFRAMES - 4);
+    one = alloc_pages_contig(1, D1, NULL);          /* the top free frame */
+    ck_assert_uint_eq(page_to_mfn(one), NFRAMES - 5);
+    b = alloc_pages_aligned(2, D1, &d1_pages);
+    run_is(b, 4, D1);
+    ck_assert_uint_eq(page_to_mfn(b), NFRAMES - 12);
+    ck_assert_uint_eq(frames_free(), free_at_start - 9);
+    /*
+     * Order 9: [1024, 1536) now holds our frames, [512, 1024) the hole,
+     * [0, 512) Xen's frames: no block is wholly free.
+     */
+    ck_assert_ptr_null(alloc_pages_aligned(9, D1, NULL));
+    for (i = 0; i < 4; i++) {
+        free_page(a + i, &d1_pages);
+        free_page(b + i, &d1_pages);
+    }
+    free_page(one, NULL);
+    ck_assert_uint_eq(frames_free(), free_at_start);
+}
+END_TEST
+
 START_TEST(test_contig_refusals)
 {
     ck_assert_ptr_null(alloc_pages_contig(0, D1, NULL));
@@ -1047,6 +1079,7 @@ static Suite *frames_suite(void)
     TC("realloc_clean", test_realloc_clean);
     TCL("contig_sizes", test_contig_sizes, ARRAY_SIZE(contig_sizes));
     TC("contig_refusals", test_contig_refusals);
+    TC("aligned_extents", test_aligned_extents);
     TC("contig_fragmented", test_contig_fragmented);
     TCL("get_page_owner", test_get_page_owner, ARRAY_SIZE(owner_cases));
     TC("count_overflow", test_count_overflow);
