@@ -297,8 +297,17 @@ struct proc *proc_spawn(void (*entry)(long, long), long a0, long a1)
         return NULL;
     if (as_create(&p->as))
         goto fail_slot;
-    if (proc_layout(p) || !proc_thread(p))
+    if (proc_layout(p))
         goto fail_as;
+    /*
+     * The thread is runnable from creation: its first frame must be there
+     * before any tick can switch to it.
+     */
+    pv_irq_disable();
+    if (!proc_thread(p)) {
+        pv_restore_fl(flags);
+        goto fail_as;
+    }
     r = top_frame(p->thread);
     memset(r, 0, sizeof(*r));
     r->rip = USER_TEXT_BASE + (unsigned long)((const char *)entry - __user_start);
@@ -308,6 +317,7 @@ struct proc *proc_spawn(void (*entry)(long, long), long a0, long a1)
     r->cs = pv->user_cs;
     r->ss = pv->user_ss;
     r->rflags = X86_EFLAGS_IF | 0x2;
+    pv_restore_fl(flags);
     return p;
 fail_as:
     as_destroy(&p->as);
