@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -229,6 +230,40 @@ static void boot_fix_stdio(void)
     }
 }
 
+/*
+ * QEMU runs in a process group of its own (so that it can be killed with
+ * everything it started).  When stdin is our controlling terminal, that
+ * group must also be the terminal's foreground group: `-serial stdio`
+ * puts the terminal in raw mode and reads it, and a background group
+ * doing either is stopped (SIGTTOU/SIGTTIN), which left QEMU frozen and
+ * `make run` silent in a terminal.  The child takes the foreground before
+ * exec (SIGTTOU blocked meanwhile); we take it back when QEMU is gone.
+ */
+static bool boot_tty;                   /* stdin is our terminal, in front */
+static struct termios boot_tty_saved;
+
+static void boot_tty_check(void)
+{
+    boot_tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
+               tcgetattr(STDIN_FILENO, &boot_tty_saved) == 0;
+}
+
+/* Make our process group the terminal's foreground (SIGTTOU held off). */
+static void boot_tty_foreground(bool restore_settings)
+{
+    sigset_t ttou, old;
+
+    if (!boot_tty)
+        return;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &ttou, &old);
+    (void)tcsetpgrp(STDIN_FILENO, getpgrp());
+    if (restore_settings)       /* as before QEMU may have left them raw */
+        (void)tcsetattr(STDIN_FILENO, TCSANOW, &boot_tty_saved);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static void boot_child_exec(char **argv, pid_t parent, int report_fd,
                             const int out[2], const int err[2])
 {
@@ -237,6 +272,7 @@ static void boot_child_exec(char **argv, pid_t parent, int report_fd,
     int null, e;
 
     setpgid(0, 0);
+    boot_tty_foreground(false);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(127);
@@ -393,14 +429,17 @@ static int boot_run_qemu(struct qemu_cmd *cmd, const struct boot_args *args)
     int e, status;
 
     boot_signals(&wait_mask);
+    boot_tty_check();
     e = boot_spawn(&run, cmd->argv);
     if (e) {
+        boot_tty_foreground(true);
         xenia_err("cannot run %s: %s", cmd->argv[0], strerror(e));
         return XENIA_EXIT_NOQEMU;
     }
     how = boot_supervise(&run, args->timeout, &wait_mask);
     if (how != BOOT_QEMU_EXITED)
         boot_stop_qemu(&run);
+    boot_tty_foreground(true);
     boot_drain(&run);
     if (how == BOOT_TIMED_OUT) {
         xenia_err("timeout after %u s", args->timeout);
