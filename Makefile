@@ -41,7 +41,7 @@ DEPS_BUILD := gcc make libc6-dev libxen-dev check pkg-config python3 \
 DEPS_QEMU  := qemu-system-x86
 DEPS_ISO   := grub-pc-bin grub-common xorriso mtools
 
-.PHONY: all deps deps-build deps-qemu deps-iso run test unit bench iso fuzz clean
+.PHONY: all deps deps-build deps-qemu deps-iso run run-linux test unit bench iso fuzz clean
 all:
 
 deps-build:
@@ -68,6 +68,10 @@ all: $(ALL_TARGETS)
 
 run: deps all
 	$(Q)tools/run-demo.sh
+
+# Debian's own Linux kernel as dom0, with a busybox shell (fetched once).
+run-linux: deps all
+	$(Q)tools/run-linux.sh
 
 test: deps all $(UNIT_TESTS)
 	$(Q)tests/run-all.sh "tests/unit/run.sh $(UNIT_TESTS)" $(TEST_STEPS)

@@ -27,11 +27,7 @@ if [ -z "$pkg" ]; then
     pkg=$(apt-cache depends linux-image-amd64 |
           awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 fi
-deb=$(ls "$peers_abs"/${pkg}_*.deb 2>/dev/null | head -n1 || true)
-if [ -z "$deb" ]; then
-    (cd "$peers_abs" && apt-get download "$pkg" >&2)
-    deb=$(ls "$peers_abs"/${pkg}_*.deb | head -n1)
-fi
+deb=$(sh "$here/../fetch-deb.sh" "$pkg" "$peers_abs")
 
 tree="$peers_abs/linux-image"
 rm -rf "$tree"

@@ -41,7 +41,7 @@ if ! sh "$here/get-linux.sh" "$build"; then
     finish
 fi
 if ! gcc -static -O2 -Wall -Wextra -Werror -o "$work/init" "$here/init.c" ||
-    ! python3 "$here/mkinitramfs.py" "$work/init" "$work/initrd.cpio"; then
+    ! python3 "$here/mkinitramfs.py" "$work/initrd.cpio" "/init=$work/init"; then
     ko "linux.initramfs (a static /init needs libc6-dev's libc.a)"
     finish
 fi
@@ -73,6 +73,26 @@ if [ "$rc" -eq 0 ] && grep -q '^(linux) xenia-linux: all ok' "$log" &&
     ok "linux.xenia.domu_userspace_and_poweroff"
 else
     ko "linux.xenia.domu_userspace_and_poweroff (xenia boot exit $rc)" "$log"
+fi
+
+# `make run-linux`'s initramfs (busybox) without a terminal: the kernel's
+# own view of its hypervisor, read from /sys/hypervisor.
+log="$work/xenia-shell.log"
+if sh "$here/get-busybox.sh" "$build" &&
+    python3 "$here/mkinitramfs.py" "$work/shell.cpio" "/init=$here/shell-init.sh" \
+        "/bin/busybox=$build/peers/busybox"; then
+    build/xenia boot --tcg --timeout "$limit" "$kernel" "$args xenia.script" \
+        --module "$work/shell.cpio" </dev/null >"$log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ] &&
+        grep -q '^(d0) xenia-linux-shell: Linux .* on xen 4.17.0-xenia, xen-3.0-x86_64' "$log" &&
+        grep -q '^(d0) xenia-linux-shell: powering off' "$log"; then
+        ok "linux.xenia.busybox_sees_xen_4.17"
+    else
+        ko "linux.xenia.busybox_sees_xen_4.17 (xenia boot exit $rc)" "$log"
+    fi
+else
+    ko "linux.busybox.fetch (apt-get download busybox-static)"
 fi
 
 # Xen 4.17, the reference: it never exits QEMU, so stop at its last word.

@@ -15,15 +15,7 @@ pkg=xen-hypervisor-4.17-amd64
 mkdir -p "$peers"
 peers_abs=$(cd "$peers" && pwd)
 
-deb=$(ls "$peers_abs"/${pkg}_*.deb 2>/dev/null | head -n1 || true)
-if [ -z "$deb" ]; then
-    if ! (cd "$peers_abs" && apt-get download "$pkg" >&2); then
-        echo "get-xen: apt-get download failed; running apt-get update" >&2
-        apt-get update -q >&2
-        (cd "$peers_abs" && apt-get download "$pkg" >&2)
-    fi
-    deb=$(ls "$peers_abs"/${pkg}_*.deb | head -n1)
-fi
+deb=$(sh "$(dirname "$0")/../fetch-deb.sh" "$pkg" "$peers_abs")
 
 tree="$peers_abs/xen-hypervisor-4.17"
 rm -rf "$tree"
