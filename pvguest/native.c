@@ -515,7 +515,7 @@ static const struct pvop_patch native_patches[] = {
     PATCH(irq_enable, 0xfb),                    /* sti */
     PATCH(safe_halt, 0xfb, 0xf4),               /* sti; hlt */
     PATCH(pfn_to_mfn, 0x48, 0x8d, 0x87, LE32(LOAD_PFN)),    /* lea LOAD_PFN(%rdi), %rax */
-    PATCH(mfn_to_pfn, 0x48, 0x8d, 0x87, LE32(-LOAD_PFN)),   /* lea -LOAD_PFN(%rdi), %rax */
+    PATCH(mfn_to_pfn, 0x48, 0x8d, 0x87, LE32(0u - LOAD_PFN)), /* lea -LOAD_PFN(%rdi), %rax */
     PATCH(set_pte, 0x48, 0x89, 0x37),           /* mov %rsi, (%rdi) */
     PATCH_NOTHING(pt_alloc),
     PATCH_NOTHING(pt_free),
