@@ -76,7 +76,8 @@ else
 fi
 
 # `make run-linux`'s initramfs (busybox) without a terminal: the kernel's
-# own view of its hypervisor, read from /sys/hypervisor.
+# own view of its hypervisor (/sys/hypervisor), then some work: 100 execs,
+# 16 MiB through tmpfs, gzip over a pipe, 10 parallel jobs.
 log="$work/xenia-shell.log"
 if sh "$here/get-busybox.sh" "$build" &&
     python3 "$here/mkinitramfs.py" "$work/shell.cpio" "/init=$here/shell-init.sh" \
@@ -84,12 +85,17 @@ if sh "$here/get-busybox.sh" "$build" &&
     build/xenia boot --tcg --timeout "$limit" "$kernel" "$args xenia.script" \
         --module "$work/shell.cpio" </dev/null >"$log" 2>&1
     rc=$?
+    # md5 of 16 MiB and of 8 MiB of zeros; 8 MiB through gzip and back.
     if [ "$rc" -eq 0 ] &&
         grep -q '^(d0) xenia-linux-shell: Linux .* on xen 4.17.0-xenia, xen-3.0-x86_64' "$log" &&
+        grep -q '^(d0) xenia-linux-shell: 100 execs' "$log" &&
+        grep -q '^(d0) xenia-linux-shell: tmpfs 2c7ab85a893283e98c931e9511add182' "$log" &&
+        grep -q '^(d0) xenia-linux-shell: gzip round trip 8388608 bytes' "$log" &&
+        grep -q '^(d0) xenia-linux-shell: jobs 10 96995b58d4cbf6aaa9041b4f00c7f6ae' "$log" &&
         grep -q '^(d0) xenia-linux-shell: powering off' "$log"; then
-        ok "linux.xenia.busybox_sees_xen_4.17"
+        ok "linux.xenia.busybox_sees_xen_and_works"
     else
-        ko "linux.xenia.busybox_sees_xen_4.17 (xenia boot exit $rc)" "$log"
+        ko "linux.xenia.busybox_sees_xen_and_works (xenia boot exit $rc)" "$log"
     fi
 else
     ko "linux.busybox.fetch (apt-get download busybox-static)"

@@ -21,6 +21,23 @@ case " $(cat /proc/cmdline) " in
     echo "xenia-linux-shell: $(grep -c ^processor /proc/cpuinfo) CPU(s)," \
         "$(grep -o ' hypervisor ' /proc/cpuinfo | head -n1 | tr -d ' ') flag"
     echo "xenia-linux-shell: clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+    # Some work through the kernel's PV MMU: exec, page cache, pipes, jobs.
+    mount -t tmpfs tmp /tmp
+    i=0
+    while [ $i -lt 100 ]; do /bin/true; i=$((i + 1)); done
+    echo "xenia-linux-shell: $i execs"
+    dd if=/dev/zero of=/tmp/z bs=1M count=16 2>/dev/null
+    echo "xenia-linux-shell: tmpfs $(md5sum </tmp/z)"
+    rm /tmp/z
+    echo "xenia-linux-shell: gzip round trip" \
+        "$(dd if=/dev/urandom bs=1M count=8 2>/dev/null | gzip -1 | gunzip | wc -c) bytes"
+    i=0
+    while [ $i -lt 10 ]; do
+        (dd if=/dev/zero bs=1M count=8 2>/dev/null | md5sum >/tmp/job.$i) &
+        i=$((i + 1))
+    done
+    wait
+    echo "xenia-linux-shell: jobs $(cat /tmp/job.* | sort | uniq -c | tr -s ' ' | sed 's/^ //')"
     ;;
 *)
     echo "xenia-linux-shell: a busybox shell on Debian's kernel; 'exit' powers off"
