@@ -20,14 +20,21 @@ unsigned long frames_free(void);
 unsigned long frames_alloc_run(unsigned int n);  /* n contiguous, or 0 */
 void frames_free_run(unsigned long pfn, unsigned int n);
 
+#ifdef __XENIA_HOST__
+extern unsigned long kern_window;       /* unit tests: host memory stands in */
+#define KERN_WINDOW kern_window
+#else
+#define KERN_WINDOW PVG_VIRT_BASE
+#endif
+
 static inline void *pfn_to_virt(unsigned long pfn)
 {
-    return (void *)(PVG_VIRT_BASE + (pfn << PAGE_SHIFT));
+    return (void *)(KERN_WINDOW + (pfn << PAGE_SHIFT));
 }
 
 static inline unsigned long virt_to_pfn(const void *va)
 {
-    return ((unsigned long)va - PVG_VIRT_BASE) >> PAGE_SHIFT;
+    return ((unsigned long)va - KERN_WINDOW) >> PAGE_SHIFT;
 }
 
 void *page_alloc(void);                 /* a zeroed, mapped frame, or NULL */

@@ -32,6 +32,14 @@ struct pvpatch_site {
     uint8_t pad[5];
 };
 
+#ifdef __XENIA_HOST__
+/* Host unit builds (tests/unit): no code to patch, a C call by offset. */
+unsigned long pvop_host_call(size_t off, unsigned long a1, unsigned long a2,
+                             unsigned long a3);
+#define PVOP_CALL(op, a1, a2, a3)                                           \
+    pvop_host_call(offsetof(struct pv_ops, op), (unsigned long)(a1),        \
+                   (unsigned long)(a2), (unsigned long)(a3))
+#else
 #define PVOP_CALL(op, a1, a2, a3) ({                                        \
     register unsigned long rdi_ asm("rdi") = (unsigned long)(a1);           \
     register unsigned long rsi_ asm("rsi") = (unsigned long)(a2);           \
@@ -52,6 +60,7 @@ struct pvpatch_site {
                  : "rcx", "r8", "r9", "r10", "r11", "memory", "cc");        \
     rax_;                                                                   \
 })
+#endif
 
 /* RFLAGS.IF (X86_EFLAGS_IF) is the only meaningful bit of the result. */
 static inline unsigned long pv_save_fl(void)
