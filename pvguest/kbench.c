@@ -51,15 +51,15 @@ static int run_row(const struct row *r)
     ub->batch = r->batch;
     ub->samples = r->samples;
     ub->pages = r->pages;
-    pv_irq_disable();                  /* shared before it first runs */
     p = proc_spawn(uprog_bench, USER_SHARED_VA, r->id);
-    if (p && proc_map_page(p, USER_SHARED_VA, pfn, 1))
-        pvg_panic("bench: sharing the result page failed");
-    pv_irq_enable();
     if (!p) {
         frame_free(pfn);
         return -1;
     }
+    /* Shared before it first runs. */
+    if (proc_map_page(p, USER_SHARED_VA, pfn, 1))
+        pvg_panic("bench: sharing the result page failed");
+    proc_start(p);
     code = proc_wait(p);
     if (code) {
         printf("BENCH-SKIP lmb.%s the measuring process exited with %d\n",

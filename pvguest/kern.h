@@ -94,7 +94,9 @@ extern struct thread *current;
 extern unsigned long sched_switches, sched_preemptions, sched_ticks;
 
 int sched_init(void);
-struct thread *thread_create(void (*fn)(void *), void *arg);
+struct thread *thread_new(void (*fn)(void *), void *arg);     /* stopped */
+void thread_run(struct thread *t);
+struct thread *thread_create(void (*fn)(void *), void *arg);  /* new + run */
 void thread_join(struct thread *t);     /* wait for its end, free it */
 void thread_reap(struct thread *t);     /* free a dead thread */
 void __noreturn thread_exit(void);
@@ -134,6 +136,7 @@ struct proc *kern_current_proc(void);
 unsigned long kern_syscall(struct cpu_regs *regs);
 int kern_fault(struct cpu_regs *regs);
 struct proc *proc_spawn(void (*entry)(long, long), long a0, long a1);
+void proc_start(struct proc *p);        /* let a spawned process run */
 int proc_wait(struct proc *p);          /* exit code, frees the slot */
 int proc_map_page(struct proc *p, unsigned long va, unsigned long pfn,
                   int writable);        /* share a kernel frame */

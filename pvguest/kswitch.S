@@ -30,7 +30,7 @@ switch_stack:
     .globl thread_trampoline
 thread_trampoline:
     xor     %ebp, %ebp
-    call    thread_start
+    call    thread_entry
     ud2
 
     .section .note.GNU-stack, "", @progbits

@@ -38,7 +38,10 @@ static int run_proc(void (*entry)(long, long), long a0, long a1)
 {
     struct proc *p = proc_spawn(entry, a0, a1);
 
-    return p ? proc_wait(p) : -1000;
+    if (!p)
+        return -1000;
+    proc_start(p);
+    return proc_wait(p);
 }
 
 static enum test_result t_irq_state(void)
@@ -336,6 +339,7 @@ static enum test_result t_user_getpid(void)
 
     CHECK(p);
     pid = p->pid;
+    proc_start(p);
     CHECK_EQ(proc_wait(p), pid);
     return T_PASS;
 }
@@ -352,11 +356,11 @@ static enum test_result t_user_yield(void)
     unsigned long switches = sched_switches;
     struct proc *a, *b;
 
-    pv_irq_disable();                   /* both ready before either runs */
     a = proc_spawn(uprog_yield, 100, 0);
     b = proc_spawn(uprog_yield, 100, 0);
-    pv_irq_enable();
     CHECK(a && b);
+    proc_start(a);                      /* both spawned before either runs */
+    proc_start(b);
     CHECK_EQ(proc_wait(a), 0);
     CHECK_EQ(proc_wait(b), 0);
     CHECK(sched_switches - switches >= 200);
@@ -457,6 +461,7 @@ static enum test_result t_user_many(void)
     for (i = 0; i < ARRAY_SIZE(p); i++) {
         p[i] = proc_spawn(uprog_exit_code, 10 + i, 0);
         CHECK(p[i]);
+        proc_start(p[i]);
     }
     for (i = 0; i < ARRAY_SIZE(p); i++)
         CHECK_EQ(proc_wait(p[i]), 10 + i);
@@ -474,13 +479,11 @@ static enum test_result t_user_preempt(void)
 
     CHECK(pfn);
     *flag = 0;
-    /* The page must be there before the process first runs. */
-    pv_irq_disable();
     p = proc_spawn(uprog_spin_until, USER_SHARED_VA, 0);
-    if (p && proc_map_page(p, USER_SHARED_VA, pfn, 0))
-        pvg_panic("sharing a page with pid %d failed", p->pid);
-    pv_irq_enable();
     CHECK(p);
+    /* The page is there before the process first runs. */
+    CHECK_EQ(proc_map_page(p, USER_SHARED_VA, pfn, 0), 0);
+    proc_start(p);
     sleep_ns(30 * MS);
     *flag = 1;
     code = proc_wait(p);

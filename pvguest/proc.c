@@ -244,19 +244,14 @@ static void proc_first_entry(void *arg)
     enter_user(top_frame(current));
 }
 
-static struct thread *proc_thread(struct proc *p)
+static struct thread *proc_thread(struct proc *p, void (*fn)(void *))
 {
-    unsigned long flags = pv_save_fl();
-    struct thread *t;
+    struct thread *t = thread_new(fn, NULL);
 
-    /* Not runnable until it belongs to p: create it with events off. */
-    pv_irq_disable();
-    t = thread_create(proc_first_entry, NULL);
     if (t) {
         t->proc = p;
         p->thread = t;
     }
-    pv_restore_fl(flags);
     return t;
 }
 
@@ -283,7 +278,10 @@ static int proc_layout(struct proc *p)
     return 0;
 }
 
-/* A new process running entry(a0, a1) in ring 3; NULL when out of resources. */
+/*
+ * A new process that will run entry(a0, a1) in ring 3 once proc_start()
+ * lets it (pages may be shared with it first); NULL when out of resources.
+ */
 struct proc *proc_spawn(void (*entry)(long, long), long a0, long a1)
 {
     unsigned long flags = pv_save_fl();
@@ -297,17 +295,8 @@ struct proc *proc_spawn(void (*entry)(long, long), long a0, long a1)
         return NULL;
     if (as_create(&p->as))
         goto fail_slot;
-    if (proc_layout(p))
+    if (proc_layout(p) || !proc_thread(p, proc_first_entry))
         goto fail_as;
-    /*
-     * The thread is runnable from creation: its first frame must be there
-     * before any tick can switch to it.
-     */
-    pv_irq_disable();
-    if (!proc_thread(p)) {
-        pv_restore_fl(flags);
-        goto fail_as;
-    }
     r = top_frame(p->thread);
     memset(r, 0, sizeof(*r));
     r->rip = USER_TEXT_BASE + (unsigned long)((const char *)entry - __user_start);
@@ -317,13 +306,17 @@ struct proc *proc_spawn(void (*entry)(long, long), long a0, long a1)
     r->cs = pv->user_cs;
     r->ss = pv->user_ss;
     r->rflags = X86_EFLAGS_IF | 0x2;
-    pv_restore_fl(flags);
     return p;
 fail_as:
     as_destroy(&p->as);
 fail_slot:
     p->pid = 0;
     return NULL;
+}
+
+void proc_start(struct proc *p)
+{
+    thread_run(p->thread);
 }
 
 /* Share a kernel frame with p at va (the bench's result page). */
@@ -378,11 +371,9 @@ static long sys_fork(struct proc *self, const struct cpu_regs *regs)
         goto fail_slot;
     if (as_copy(&c->as, &self->as))
         goto fail_as;
-    t = thread_create(proc_fork_entry, NULL);
+    t = proc_thread(c, proc_fork_entry);
     if (!t)
         goto fail_as;
-    t->proc = c;
-    c->thread = t;
     memcpy(c->vmas, self->vmas, sizeof(c->vmas));
     c->mmap_next = self->mmap_next;
     c->fault_handler = self->fault_handler;
@@ -398,6 +389,7 @@ static long sys_fork(struct proc *self, const struct cpu_regs *regs)
     }
     *top_frame(t) = *regs;
     top_frame(t)->rax = 0;
+    thread_run(t);
     return c->pid;
 fail_as:
     as_destroy(&c->as);

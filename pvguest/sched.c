@@ -25,7 +25,7 @@ static int sched_running;
 
 void switch_stack(uint64_t *save_rsp, uint64_t next_rsp);      /* kswitch.S */
 void thread_trampoline(void);
-void __noreturn thread_start(void);
+void __noreturn thread_entry(void);
 
 uint64_t kstack_top(const struct thread *t)
 {
@@ -168,7 +168,7 @@ void kern_timer_interrupt(void)
     schedule();
 }
 
-void __noreturn thread_start(void)
+void __noreturn thread_entry(void)
 {
     pv_irq_enable();
     current->fn(current->arg);
@@ -182,7 +182,11 @@ static void *stack_alloc(void)
     return pfn ? pfn_to_virt(pfn) : NULL;
 }
 
-struct thread *thread_create(void (*fn)(void *), void *arg)
+/*
+ * A thread that will run fn(arg) once thread_run() queues it: whoever
+ * creates it can finish setting it up (a process's first frame) first.
+ */
+struct thread *thread_new(void (*fn)(void *), void *arg)
 {
     unsigned long flags = pv_save_fl();
     struct thread *t = NULL;
@@ -216,9 +220,27 @@ struct thread *thread_create(void (*fn)(void *), void *arg)
     for (i = 0; i < 6; i++)
         *--sp = 0;
     t->rsp = (uint64_t)sp;
+    t->state = T_BLOCKED;
+    pv_restore_fl(flags);
+    return t;
+}
+
+void thread_run(struct thread *t)
+{
+    unsigned long flags = pv_save_fl();
+
+    pv_irq_disable();
     t->state = T_RUNNABLE;
     runq_push(t);
     pv_restore_fl(flags);
+}
+
+struct thread *thread_create(void (*fn)(void *), void *arg)
+{
+    struct thread *t = thread_new(fn, arg);
+
+    if (t)
+        thread_run(t);
     return t;
 }
 
