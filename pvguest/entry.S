@@ -3,10 +3,7 @@
 
 #include <xen/xen.h>
 
-#define VEC_SYSCALL     0x100
-#define VEC_EVENT       0x101
-#define VEC_FAILSAFE    0x102
-#define REGS_ERRCODE    (16 * 8)        /* offsetof(struct cpu_regs, error_code) */
+#include "cpu_regs.h"
 #define IRET_SLOT       (__HYPERVISOR_iret * 32)
 
 /*
@@ -74,21 +71,7 @@ entry_failsafe:
     jmp     handle_entry
 
 handle_entry:
-    push    %rdi
-    push    %rsi
-    push    %rdx
-    push    %rcx
-    push    %rax
-    push    %r8
-    push    %r9
-    push    %r10
-    push    %r11
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
+    SAVE_GPRS
     mov     %rsp, %rdi
     mov     %rsp, %rbx
     and     $-16, %rsp
@@ -97,21 +80,7 @@ handle_entry:
     mov     %rbx, %rsp
     mov     %rax, REGS_ERRCODE(%rsp)
 entry_exit:                         /* rsp: struct cpu_regs, flags in error_code */
-    pop     %r15
-    pop     %r14
-    pop     %r13
-    pop     %r12
-    pop     %rbp
-    pop     %rbx
-    pop     %r11
-    pop     %r10
-    pop     %r9
-    pop     %r8
-    pop     %rax
-    pop     %rcx
-    pop     %rdx
-    pop     %rsi
-    pop     %rdi
+    RESTORE_GPRS
     add     $8, %rsp                /* vector; error code slot = flags */
     jmp     hypercall_iret
 

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* pvguest: native interrupt and syscall entry: struct cpu_regs frames, exit by iretq or sysretq. */
 
+#include "cpu_regs.h"
 #include "native.h"
-
-#define VEC_SYSCALL     0x100
 #define EFLAGS_TF       (1 << 8)
 #define EFLAGS_RF       (1 << 16)
 
@@ -37,21 +36,7 @@ native_idt_stubs:
  * The CPU aligned RSP to 16 before its frame, and 22 quadwords keep it so.
  */
 native_entry:
-    push    %rdi
-    push    %rsi
-    push    %rdx
-    push    %rcx
-    push    %rax
-    push    %r8
-    push    %r9
-    push    %r10
-    push    %r11
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
+    SAVE_GPRS
     mov     %rsp, %rdi
     cld
     cmpq    $NATIVE_VEC_FIRST_IRQ, REGS_VECTOR(%rsp)
@@ -63,21 +48,7 @@ native_entry:
 /* rsp: a struct cpu_regs to resume.  Handlers may have enabled interrupts. */
 native_exit:
     cli
-    pop     %r15
-    pop     %r14
-    pop     %r13
-    pop     %r12
-    pop     %rbp
-    pop     %rbx
-    pop     %r11
-    pop     %r10
-    pop     %r9
-    pop     %r8
-    pop     %rax
-    pop     %rcx
-    pop     %rdx
-    pop     %rsi
-    pop     %rdi
+    RESTORE_GPRS
     add     $16, %rsp                           /* vector, error code */
     iretq
 
@@ -106,21 +77,7 @@ native_syscall_entry:
     push    %rcx
     pushq   $0
     pushq   $VEC_SYSCALL
-    push    %rdi
-    push    %rsi
-    push    %rdx
-    push    %rcx
-    push    %rax
-    push    %r8
-    push    %r9
-    push    %r10
-    push    %r11
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
+    SAVE_GPRS
     mov     %rsp, %rdi
     call    trap_dispatch
     cli
@@ -146,21 +103,7 @@ native_syscall_entry:
     test    $(EFLAGS_TF | EFLAGS_RF), %r11
     jnz     native_exit
 
-    pop     %r15
-    pop     %r14
-    pop     %r13
-    pop     %r12
-    pop     %rbp
-    pop     %rbx
-    pop     %r11
-    pop     %r10
-    pop     %r9
-    pop     %r8
-    pop     %rax
-    pop     %rcx
-    pop     %rdx
-    pop     %rsi
-    pop     %rdi
+    RESTORE_GPRS
     mov     (REGS_RSP - REGS_VECTOR)(%rsp), %rsp
     sysretq
 

@@ -5,17 +5,6 @@
 #include "native.h"
 #include "pvpatch.h"
 
-/* entry_native.S's frame offsets. */
-_Static_assert(offsetof(struct cpu_regs, r11) == REGS_R11, "entry_native.S layout");
-_Static_assert(offsetof(struct cpu_regs, rcx) == REGS_RCX, "entry_native.S layout");
-_Static_assert(offsetof(struct cpu_regs, vector) == REGS_VECTOR, "entry_native.S layout");
-_Static_assert(offsetof(struct cpu_regs, rip) == REGS_RIP, "entry_native.S layout");
-_Static_assert(offsetof(struct cpu_regs, cs) == REGS_CS, "entry_native.S layout");
-_Static_assert(offsetof(struct cpu_regs, rflags) == REGS_RFLAGS, "entry_native.S layout");
-_Static_assert(offsetof(struct cpu_regs, rsp) == REGS_RSP, "entry_native.S layout");
-_Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry_native.S layout");
-_Static_assert(VEC_SYSCALL == 0x100, "entry_native.S vector");
-
 #define LOAD_PFN        (NATIVE_LOAD_BASE >> PAGE_SHIFT)
 #define NSEC_PER_SEC    1000000000UL
 

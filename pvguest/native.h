@@ -39,16 +39,6 @@
 /* Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30. */
 #define NATIVE_ERRCODE_VECS 0x60227d00
 
-/* struct cpu_regs offsets (pvguest.h; checked in native.c). */
-#define REGS_R11            (6 * 8)
-#define REGS_RCX            (11 * 8)
-#define REGS_VECTOR         (15 * 8)
-#define REGS_RIP            (17 * 8)
-#define REGS_CS             (18 * 8)
-#define REGS_RFLAGS         (19 * 8)
-#define REGS_RSP            (20 * 8)
-#define REGS_SS             (21 * 8)
-
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 

@@ -9,6 +9,8 @@
 
 #include <xen/xen.h>
 
+#include "cpu_regs.h"
+
 /*
  * Memory layout (see also pvguest.lds):
  *   VIRT_BASE 0xffffffff80000000 maps pseudo-physical frame 0 (Xen VIRT_BASE
@@ -81,9 +83,6 @@ int mm_protect(const void *va, int writable);
 void mm_init(void);
 
 /* Traps, events, user mode (traps.c). */
-#define VEC_SYSCALL     0x100
-#define VEC_EVENT       0x101
-#define VEC_FAILSAFE    0x102
 
 struct cpu_regs {
     uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10;

@@ -11,10 +11,17 @@ unsigned long pvg_events_seen;
 uint64_t pvg_last_event_cs, pvg_last_event_rflags;
 void (*trap_hook)(struct cpu_regs *regs);
 
-/* entry.S pushes the GPRs in this order and writes the iret flags here. */
-_Static_assert(offsetof(struct cpu_regs, error_code) == 16 * 8, "entry.S layout");
-_Static_assert(offsetof(struct cpu_regs, rip) == 17 * 8, "entry.S layout");
-_Static_assert(sizeof(struct cpu_regs) == 22 * 8, "entry.S layout");
+/* The entry stubs (cpu_regs.h) and C agree on the frame. */
+_Static_assert(offsetof(struct cpu_regs, r11) == REGS_R11, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, rcx) == REGS_RCX, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, vector) == REGS_VECTOR, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, error_code) == REGS_ERRCODE, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, rip) == REGS_RIP, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, cs) == REGS_CS, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, rflags) == REGS_RFLAGS, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, rsp) == REGS_RSP, "cpu_regs.h");
+_Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "cpu_regs.h");
+_Static_assert(sizeof(struct cpu_regs) == REGS_SIZE, "cpu_regs.h");
 
 struct extable_entry {
     uint64_t fault, fixup;
