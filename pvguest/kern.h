@@ -151,6 +151,8 @@ void uprog_yield(long count, long unused);
 void uprog_bad_write(long unused0, long unused1);
 void uprog_demand_zero(long pages, long unused);
 void uprog_munmap_fault(long unused0, long unused1);
+void uprog_handler_faults(long unused0, long unused1);
+void uprog_mmap_room(long unused0, long unused1);
 void uprog_protection_fault(long unused0, long unused1);
 void uprog_kernel_read(long unused0, long unused1);
 void uprog_privileged(long unused0, long unused1);

@@ -412,6 +412,20 @@ static enum test_result t_user_privileged(void)
     return fault_kills(uprog_privileged);
 }
 
+static enum test_result t_user_handler_faults(void)
+{
+    return fault_kills(uprog_handler_faults);
+}
+
+static enum test_result t_user_mmap_room(void)
+{
+    unsigned long before = frames_free();
+
+    CHECK_EQ(run_proc(uprog_mmap_room, 0, 0), 0);
+    CHECK_EQ(frames_free(), before);
+    return T_PASS;
+}
+
 static enum test_result t_user_fork(void)
 {
     unsigned long before = frames_free();
@@ -517,6 +531,8 @@ static const struct pvg_test kern_tests[] = {
     { "kern.user.protection_fault", t_user_protection_fault },
     { "kern.user.kernel_memory", t_user_kernel_read },
     { "kern.user.privileged", t_user_privileged },
+    { "kern.user.fault_handler_faults", t_user_handler_faults },
+    { "kern.user.mmap_room", t_user_mmap_room },
     { "kern.user.fork", t_user_fork },
     { "kern.user.pipe_pingpong", t_user_pipe },
     { "kern.user.fork_limit", t_user_fork_limit },

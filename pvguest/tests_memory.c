@@ -162,7 +162,7 @@ static enum test_result t_exchange(void)
     return T_PASS;
 }
 
-/* Refusals: sizes that differ, two domains, a frame still mapped. */
+/* Refusals: sizes that differ, two domains, a frame still mapped or named twice. */
 static enum test_result t_exchange_errors(void)
 {
     static uint8_t mapped[PAGE_SIZE] __page_aligned_bss;
@@ -188,6 +188,12 @@ static enum test_result t_exchange_errors(void)
     CHECK_EQ(mapped[0], 1);
     x.nr_exchanged = 2;
     CHECK_EQ(HYPERVISOR_memory_op(XENMEM_exchange, &x), -XEN_EINVAL);
+    /* One frame named twice for a pair: refused, nothing taken. */
+    in[0] = in[1] = p2m[pvg_si->nr_pages - 1300];
+    out[0] = pvg_si->nr_pages - 1300;
+    CHECK_EQ(exchange(&x, in, 2, 0, out, 1, 1), -XEN_EINVAL);
+    CHECK_EQ(x.nr_exchanged, 0);
+    CHECK_EQ(m2p_ro[in[0]], pvg_si->nr_pages - 1300);
     CHECK_EQ(current_pages(), before);
     return T_PASS;
 }

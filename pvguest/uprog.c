@@ -134,6 +134,38 @@ void uprog_demand_zero(long pages, long unused)
     sys_exit(0);
 }
 
+/* A fault handler that itself faults is not run again: the process dies. */
+void uprog_handler_faults(long unused0, long unused1)
+{
+    (void)unused0;
+    (void)unused1;
+    if (sys3(SYS_fault_handler, 0x1000, 0, 0))    /* nothing mapped there */
+        sys_exit(1);
+    *(volatile char *)0x2000 = 1;
+    sys_exit(2);
+}
+
+/*
+ * mmap hands out addresses below the stack: past the room there, -ENOMEM;
+ * unmapping the last mapping gives its room back.
+ */
+void uprog_mmap_room(long unused0, long unused1)
+{
+    long a = sys3(SYS_mmap, 1L << 30, MMAP_WRITE, 0), b;
+
+    (void)unused0;
+    (void)unused1;
+    if (a < 0)
+        sys_exit(1);
+    b = sys3(SYS_mmap, 1L << 30, MMAP_WRITE, 0);
+    if (b != -UERR_NOMEM)
+        sys_exit(2);
+    if (sys3(SYS_munmap, a, 1L << 30, 0))
+        sys_exit(3);
+    b = sys3(SYS_mmap, 1L << 30, MMAP_WRITE, 0);
+    sys_exit(b == a ? 0 : 4);
+}
+
 /* Touching memory after munmap must kill the process. */
 void uprog_munmap_fault(long unused0, long unused1)
 {
