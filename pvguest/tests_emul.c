@@ -89,18 +89,24 @@ static enum test_result t_msr_unknown(void)
  */
 static enum test_result t_msr_vmce(void)
 {
-    uint64_t cap, status, bank0;
+    uint64_t cap, status, bank0, ctl0;
 
     trap_reset();
     cap = probe_rdmsr(0x179);           /* MCG_CAP */
     status = probe_rdmsr(0x17a);        /* MCG_STATUS */
     bank0 = probe_rdmsr(0x401);         /* MC0_STATUS */
+    ctl0 = probe_rdmsr(0x400);          /* MC0_CTL: all ones, fixed */
     probe_wrmsr(0x17a, 0);
     probe_wrmsr(0x401, 0);
+    probe_wrmsr(0x400, 0);              /* taken, without effect */
+    probe_wrmsr(0x179, 0);              /* read-only: ignored, no #GP */
     CHECK_NO_TRAP();
     CHECK((cap & 0xff) >= 1);
+    CHECK_EQ(probe_rdmsr(0x179), cap);
     CHECK_EQ(status, 0);
     CHECK_EQ(bank0, 0);
+    CHECK_EQ(ctl0, ~0UL);
+    CHECK_EQ(probe_rdmsr(0x400), ~0UL);
     return T_PASS;
 }
 

@@ -99,6 +99,8 @@ static bool emulate_io(struct vcpu *v, struct cpu_regs *r, struct insn *in)
  * Virtual machine-check architecture, as Xen's vMCE gives a PV guest:
  * VMCE_BANKS banks that never report an error.  Linux's MCE code reads
  * and clears them at boot (and panics on a #GP); nothing is injected.
+ * As on Xen, a bank's CTL reads all ones and every write is taken
+ * without effect (MCG_CAP is read-only, there is no error to clear).
  */
 #define VMCE_BANKS 2
 
@@ -111,7 +113,10 @@ static bool vmce_msr(uint32_t msr)
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     if (vmce_msr(msr)) {
-        *val = msr == MSR_MCG_CAP ? VMCE_BANKS : 0;
+        if (msr == MSR_MCG_CAP)
+            *val = VMCE_BANKS;
+        else
+            *val = msr >= MSR_MC0_CTL && (msr - MSR_MC0_CTL) % 4 == 0 ? ~0UL : 0;
         return true;
     }
     switch (msr) {
@@ -156,11 +161,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     uint64_t cur;
 
-    /* MCG_CAP is read-only; a bank's CTL takes any mask; the status
-     * registers may only be cleared (there is never anything in them). */
     if (vmce_msr(msr))
-        return msr != MSR_MCG_CAP &&
-               (val == 0 || (msr >= MSR_MC0_CTL && (msr - MSR_MC0_CTL) % 4 == 0));
+        return true;
 
     switch (msr) {
     case MSR_FS_BASE:
