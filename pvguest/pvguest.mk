@@ -6,6 +6,9 @@ PVG_OUT   := $(BUILD)/pvguest
 PVG_ELF   := $(PVG_OUT)/pvguest
 PVG_SRCS  := $(wildcard $(PVG_DIR)/*.c $(PVG_DIR)/*.S)
 PVG_OBJS  := $(patsubst $(PVG_DIR)/%,$(PVG_OUT)/%.o,$(PVG_SRCS))
+# The hypervisor's freestanding string functions and vsnprintf serve here too.
+PVG_SHARED := string vsnprintf
+PVG_OBJS  += $(patsubst %,$(PVG_OUT)/common/%.c.o,$(PVG_SHARED))
 PVG_CFLAGS := $(KERNEL_CFLAGS) -I$(PVG_DIR)
 
 ALL_TARGETS += $(PVG_ELF)
@@ -13,6 +16,10 @@ ALL_TARGETS += $(PVG_ELF)
 $(PVG_OUT)/%.c.o: $(PVG_DIR)/%.c | $(XEN_INC)/xen/xen.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PVG_CFLAGS) -c $< -o $@
+
+$(PVG_OUT)/common/%.c.o: hypervisor/common/%.c hypervisor/include/xenia/lib.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -Ihypervisor/include -c $< -o $@
 
 # User programs: position-independent ring-3 code (see uprog.c).
 $(PVG_OUT)/uprog.c.o: PVG_CFLAGS = $(filter-out -fno-pic -fno-pie -mcmodel=kernel,\
