@@ -87,15 +87,7 @@ static void irq_row(void)
 {
     static uint64_t samples[256];
     unsigned int s, i;
-    uint32_t r[4];
-    int rdtscp = 0;
-
-    /* RDTSCP (0x80000001 EDX[27]), asked through the pv-op. */
-    pv_cpuid_regs(0x80000000, 0, r);
-    if (r[0] >= 0x80000001) {
-        pv_cpuid_regs(0x80000001, 0, r);
-        rdtscp = !!(r[3] & (1U << 27));
-    }
+    int rdtscp = tsc_has_rdtscp();
 
     for (s = 0; s < ARRAY_SIZE(samples); s++) {
         uint64_t t0 = tsc_start();

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arch.h"
+#include "pvops.h"
 
 /*
  * The start read waits for earlier instructions and holds later ones back
@@ -33,16 +34,19 @@ static inline uint64_t tsc_stop(int rdtscp)
     return ((uint64_t)hi << 32) | lo;
 }
 
-/* Does the guest's CPUID policy offer RDTSCP (0x80000001 EDX[27])? */
+/*
+ * Does CPUID offer RDTSCP (0x80000001 EDX[27])?  Asked through the pv-op:
+ * under Xen that is the PV policy (forced emulation), natively the CPU.
+ */
 static inline int tsc_has_rdtscp(void)
 {
-    struct cpuid_res r;
+    uint32_t r[4];
 
-    pv_cpuid(0x80000000, 0, &r);
-    if (r.a < 0x80000001)
+    pv->cpuid(0x80000000, 0, r);
+    if (r[0] < 0x80000001)
         return 0;
-    pv_cpuid(0x80000001, 0, &r);
-    return !!(r.d & (1U << 27));
+    pv->cpuid(0x80000001, 0, r);
+    return !!(r[3] & (1U << 27));
 }
 
 /* Sort n samples in place, ascending (bench.c: heapsort, no allocation). */
