@@ -61,7 +61,6 @@ int as_map_batch(struct aspace *as, unsigned long va,
                  const unsigned long *pfns, unsigned int n, uint64_t flags);
 void as_unmap_range(struct aspace *as, unsigned long va, unsigned long len);
 int as_copy(struct aspace *dst, const struct aspace *src);
-int kern_map_extend(unsigned long from, unsigned long to);   /* kmem.c */
 
 /* Threads (sched.c). */
 #define KSTACK_PAGES    4
@@ -146,7 +145,7 @@ extern unsigned long proc_faults_killed;
 extern char __user_start[], __user_end[];
 void uprog_exit_code(long code, long unused);
 void uprog_getpid(long unused0, long unused1);
-void uprog_write(long len, long unused);
+void uprog_write(long unused0, long unused1);
 void uprog_yield(long count, long unused);
 void uprog_bad_write(long unused0, long unused1);
 void uprog_demand_zero(long pages, long unused);

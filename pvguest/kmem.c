@@ -146,30 +146,28 @@ static uint64_t *table_below(uint64_t *entry, enum pt_level level)
  * MMU at work: tables go read-only first, then Xen validates each
  * entry as it is linked.
  */
-int kern_map_extend(unsigned long from, unsigned long to)
+static int kern_map_extend(unsigned long from, unsigned long to)
 {
     struct pte_update u[BATCH];
     unsigned int n = 0;
     unsigned long pfn;
+    int rc = 0;
 
     for (pfn = from; pfn < to; pfn++) {
         unsigned long va = (unsigned long)pfn_to_virt(pfn);
-        uint64_t *l3, *l2, *l1, *l2e;
+        uint64_t *l3, *l2, *l1 = NULL, *l2e;
 
         l3 = table_below(&kroot[(va >> 39) & 511], PT_L3);
         l2 = l3 ? table_below(&l3[(va >> 30) & 511], PT_L2) : NULL;
-        if (!l2)
-            goto oom;
-        l2e = &l2[(va >> 21) & 511];
-        if ((*l2e & _PAGE_PRESENT) && (*l2e & (1UL << 7)))
+        l2e = l2 ? &l2[(va >> 21) & 511] : NULL;
+        if (l2e && (*l2e & _PAGE_PRESENT) && (*l2e & (1UL << 7)))
             continue;                   /* inside a 2 MiB page */
-        if (!(*l2e & _PAGE_PRESENT) && n) {
-            pv_pte_batch(u, n);        /* before the allocator maps more */
-            n = 0;
+        if (l2e)
+            l1 = table_below(l2e, PT_L1);
+        if (!l1) {
+            rc = -1;                    /* out of frames for tables */
+            break;
         }
-        l1 = table_below(l2e, PT_L1);
-        if (!l1)
-            goto oom;
         if (l1[(va >> PAGE_SHIFT) & 511] & _PAGE_PRESENT)
             continue;
         u[n].ptep = &l1[(va >> PAGE_SHIFT) & 511];
@@ -181,11 +179,7 @@ int kern_map_extend(unsigned long from, unsigned long to)
     }
     if (n)
         pv_pte_batch(u, n);
-    return 0;
-oom:
-    if (n)
-        pv_pte_batch(u, n);
-    return -1;
+    return rc;
 }
 
 static void frames_release(unsigned long from, unsigned long to)
