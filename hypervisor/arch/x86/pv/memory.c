@@ -24,17 +24,26 @@
 #define MAX_EXTENT_ORDER 9
 #define EXTENT_SHIFT 6      /* MEMOP_EXTENT_SHIFT: restart point in cmd */
 
-static struct page_info *alloc_extent(struct domain *d, unsigned int order)
+/*
+ * A zeroed extent for d, aligned to its size and, with address_bits, below
+ * 2^address_bits (0: anywhere); its M2P entries say "no pfn" until set.
+ */
+static struct page_info *alloc_extent(struct domain *d, unsigned int order,
+                                      unsigned int address_bits)
 {
     unsigned long n = 1UL << order, i;
     struct page_info *pg;
 
-    if (d->tot_pages + n > d->max_pages)
-        return NULL;
     pg = order ? alloc_pages_aligned(order, d->domain_id, NULL)
                : alloc_page(d->domain_id, NULL);
     if (!pg)
         return NULL;
+    if (address_bits && address_bits < 64 &&
+        page_to_mfn(pg) + n > (1UL << (address_bits - PAGE_SHIFT))) {
+        for (i = 0; i < n; i++)
+            free_page(pg + i, NULL);
+        return NULL;
+    }
     for (i = 0; i < n; i++) {
         page_list_add(&d->page_list, pg + i);
         memset(mfn_to_virt(page_to_mfn(pg) + i), 0, PAGE_SIZE);
@@ -112,7 +121,9 @@ long arch_memory_reservation(unsigned int op, unsigned long cmd, unsigned long a
                 break;
             continue;
         }
-        pg = alloc_extent(d, r.extent_order);
+        if (d->tot_pages + (1UL << r.extent_order) > d->max_pages)
+            break;
+        pg = alloc_extent(d, r.extent_order, 0);
         if (!pg)
             break;
         if (op == XENMEM_populate_physmap) {
@@ -150,31 +161,6 @@ static bool extent_unused(struct domain *d, unsigned long mfn, unsigned int orde
             return false;
     }
     return true;
-}
-
-/* An extent for an exchange: not counted against max_pages (as many go back). */
-static struct page_info *exchange_alloc(struct domain *d, unsigned int order,
-                                        unsigned int address_bits)
-{
-    unsigned long n = 1UL << order, i;
-    struct page_info *pg;
-
-    pg = order ? alloc_pages_aligned(order, d->domain_id, NULL)
-               : alloc_page(d->domain_id, NULL);
-    if (!pg)
-        return NULL;
-    if (address_bits && address_bits < 64 &&
-        page_to_mfn(pg) + n > (1UL << (address_bits - PAGE_SHIFT))) {
-        for (i = 0; i < n; i++)
-            free_page(pg + i, NULL);
-        return NULL;
-    }
-    for (i = 0; i < n; i++) {
-        page_list_add(&d->page_list, pg + i);
-        memset(mfn_to_virt(page_to_mfn(pg) + i), 0, PAGE_SIZE);
-    }
-    d->tot_pages += n;
-    return pg;
 }
 
 /*
@@ -243,8 +229,9 @@ long pv_memory_exchange(unsigned long arg)
                 if (xch_in[j] == xch_in[i])
                     rc = -XEN_EINVAL;
         }
+        /* Not held to max_pages: as many frames go back just after. */
         for (j = 0; !rc && j < out_chunk; j++) {
-            xch_got[j] = exchange_alloc(d, x.out.extent_order, bits);
+            xch_got[j] = alloc_extent(d, x.out.extent_order, bits);
             if (xch_got[j])
                 n_got++;
             else
