@@ -93,6 +93,11 @@ void uprog_bad_write(long unused0, long unused1)
     long r6 = sys3(SYS_mmap, 0, MMAP_WRITE, 0);
     long r7 = sys3(SYS_mmap, 4L << 30, MMAP_WRITE, 0);
     long r8 = sys3(SYS_mmap, (long)PAGE, 0x100, 0);
+    long r9 = sys3(SYS_close, 99, 0, 0);
+    long r10 = sys3(SYS_pipe, 0xdead0000L, 0, 0);
+    int fds[2];
+    long r11 = sys3(SYS_pipe, (long)fds, 0, 0);
+    long r12 = r11 ? -1 : sys3(SYS_write, fds[0], (long)&r11, 1);
 
     (void)unused0;
     (void)unused1;
@@ -108,7 +113,10 @@ void uprog_bad_write(long unused0, long unused1)
         sys_exit(5);
     if (r6 != -UERR_INVAL || r7 != -UERR_INVAL || r8 != -UERR_INVAL)
         sys_exit(6);
-    sys_exit(0);
+    /* A bad fd; a pipe that cannot tell its fds takes none; a read end. */
+    if (r9 != -UERR_BADF || r10 != -UERR_FAULT || r11 != 0 || r12 != -UERR_BADF)
+        sys_exit(7);
+    sys_exit(fds[0] == 3 && fds[1] == 4 ? 0 : 8);
 }
 
 /* mmap'd memory reads as zero, holds what is written, and goes away. */
