@@ -3,6 +3,7 @@
 #include "pvguest.h"
 #include "arch.h"
 #include "native.h"
+#include <asm/desc.h>      /* the hypervisor's IDT gate and TSS layouts */
 #include "pvpatch.h"
 
 #define LOAD_PFN        (NATIVE_LOAD_BASE >> PAGE_SHIFT)
@@ -73,23 +74,6 @@ static void __noreturn native_fatal(const char *msg)
 
 /* ---- Descriptor tables and system-call MSRs ---- */
 
-struct tss64 {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-} __attribute__((packed));
-
-struct idt_gate {
-    uint16_t off_lo, sel;
-    uint8_t ist, flags;
-    uint16_t off_mid;
-    uint32_t off_hi, reserved;
-};
-
 struct desc_ptr {
     uint16_t limit;
     uint64_t base;
@@ -105,11 +89,10 @@ static uint64_t gdt[GDT_ENTRIES] __aligned(16) = {
 
 /* iomap_base past the limit: no I/O bitmap, so ring 3 I/O faults. */
 static struct tss64 tss __aligned(16) = { .iomap_base = sizeof(struct tss64) };
-static struct idt_gate idt[256] __aligned(16);
+static struct idt_entry idt[256] __aligned(16);
 static uint8_t df_stack[2 * PAGE_SIZE] __page_aligned_bss;
 unsigned long native_sp0;
 
-#define IST_DF          1
 
 static void gdt_set_tss(void)
 {
@@ -144,14 +127,14 @@ static void gdt_load(void)
 static void idt_set(unsigned int vec, unsigned int dpl, unsigned int ist)
 {
     uint64_t fn = (uint64_t)native_idt_stubs + 16 * vec;
-    struct idt_gate *g = &idt[vec];
+    struct idt_entry *g = &idt[vec];
 
-    g->off_lo = (uint16_t)fn;
-    g->sel = GDT_KERNEL_CS;
+    g->offset_lo = (uint16_t)fn;
+    g->selector = GDT_KERNEL_CS;
     g->ist = (uint8_t)ist;
-    g->flags = (uint8_t)(0x8e | (dpl << 5));    /* present interrupt gate */
-    g->off_mid = (uint16_t)(fn >> 16);
-    g->off_hi = (uint32_t)(fn >> 32);
+    g->type_attr = (uint8_t)(0x8e | (dpl << 5));    /* present interrupt gate */
+    g->offset_mid = (uint16_t)(fn >> 16);
+    g->offset_hi = (uint32_t)(fn >> 32);
 }
 
 /* Every vector has a stub; #BP and #OF may be raised by int3/into in ring 3. */

@@ -10,6 +10,8 @@ PVG_OBJS  := $(patsubst $(PVG_DIR)/%,$(PVG_OUT)/%.o,$(PVG_SRCS))
 PVG_SHARED := string vsnprintf
 PVG_OBJS  += $(patsubst %,$(PVG_OUT)/common/%.c.o,$(PVG_SHARED))
 PVG_CFLAGS := $(KERNEL_CFLAGS) -I$(PVG_DIR)
+# native.c takes the descriptor layouts from the hypervisor's <asm/desc.h>.
+$(PVG_OUT)/native.c.o: PVG_CFLAGS += -Ihypervisor/include -Ihypervisor/arch/x86/include
 
 ALL_TARGETS += $(PVG_ELF)
 

@@ -47,6 +47,17 @@ struct idt_entry {
     uint32_t reserved;
 } __attribute__((packed));
 
+/* The 64-bit task-state segment. */
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
 void desc_init(void);
 void gdt_load_guest_frames(const unsigned long *frames, unsigned int nr);
 
