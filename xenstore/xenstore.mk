@@ -74,6 +74,7 @@ XS_TEST_STEPS := tests/compat/xenstore/utils-vs-ours.sh \
 	tests/compat/xenstore/wire.sh \
 	tests/compat/xenstore/test-xenstore.sh \
 	tests/compat/xenstore/ourlib-under-debian-utils.sh \
+	tests/compat/xenstore/lib-stream.sh \
 	tests/compat/xenstore/our-utils.sh \
 	tests/compat/xenstore/bad-input.sh \
 	tests/compat/xenstore/transports.sh \

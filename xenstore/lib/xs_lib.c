@@ -31,9 +31,23 @@ struct xs_msg {
     char body[]; /* hdr.len bytes + NUL */
 };
 
+/*
+ * Replies are read through a per-handle buffer: one read() usually brings a
+ * whole reply (often with a watch event behind it) instead of a header and
+ * then a body.  Only one thread reads at a time (the caller under
+ * request_mutex, or the reader thread once it runs), so the buffer needs no
+ * lock of its own.  IN_CAP holds two largest messages, so a partial one
+ * moved to the front always has room to complete.
+ */
+#define IN_CAP (2 * (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX))
+#define XS_MAX_IOV 3 /* payload pieces of any request (INTRODUCE's) */
+
 struct xs_handle {
     int fd;
+    bool is_socket; /* requests go out in one sendmsg(MSG_NOSIGNAL) */
     unsigned long flags;
+    char *in;          /* IN_CAP bytes, allocated on the first reply */
+    size_t in_off, in_len;
     pthread_mutex_t request_mutex;
     pthread_mutex_t reply_mutex;
     pthread_cond_t reply_cond;
@@ -183,6 +197,7 @@ static const char *domain_dev(void)
 struct xs_handle *xs_open(unsigned long flags)
 {
     struct xs_handle *h;
+    struct stat st;
     int fd = open_path(xs_daemon_socket()), saved;
 
     if (fd < 0) {
@@ -200,6 +215,7 @@ struct xs_handle *xs_open(unsigned long flags)
         return NULL;
     }
     h->fd = fd;
+    h->is_socket = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
     h->flags = flags;
     h->watch_pipe[0] = h->watch_pipe[1] = -1;
     h->events_tail = &h->events;
@@ -246,6 +262,7 @@ static void handle_free(struct xs_handle *h, bool close_fd)
     }
     free_list(h->events);
     free(h->reply);
+    free(h->in);
     pthread_mutex_destroy(&h->request_mutex);
     pthread_mutex_destroy(&h->reply_mutex);
     pthread_cond_destroy(&h->reply_cond);
@@ -279,12 +296,22 @@ void xs_daemon_destroy_postfork(struct xs_handle *h)
 
 /* ---- messages ---- */
 
-static bool read_all(int fd, void *buf, size_t len)
+/* At least `want` unread bytes in h->in; false with errno on EOF or error. */
+static bool fill_in(struct xs_handle *h, size_t want)
 {
-    char *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
+    if (!h->in && !(h->in = malloc(IN_CAP))) {
+        errno = ENOMEM;
+        return false;
+    }
+    if (h->in_len - h->in_off >= want)
+        return true;
+    if (h->in_off + want > IN_CAP) {
+        memmove(h->in, h->in + h->in_off, h->in_len - h->in_off);
+        h->in_len -= h->in_off;
+        h->in_off = 0;
+    }
+    while (h->in_len - h->in_off < want) {
+        ssize_t n = read(h->fd, h->in + h->in_len, IN_CAP - h->in_len);
 
         if (n == 0) {
             errno = ECONNRESET;
@@ -295,24 +322,26 @@ static bool read_all(int fd, void *buf, size_t len)
                 continue;
             return false;
         }
-        p += n;
-        len -= (size_t)n;
+        h->in_len += (size_t)n;
     }
     return true;
 }
 
 /* One whole message from the daemon; NULL with errno on failure. */
-static struct xs_msg *read_msg(int fd)
+static struct xs_msg *read_msg(struct xs_handle *h)
 {
     struct xsd_sockmsg hdr;
     struct xs_msg *m;
 
-    if (!read_all(fd, &hdr, sizeof(hdr)))
+    if (!fill_in(h, sizeof(hdr)))
         return NULL;
+    memcpy(&hdr, h->in + h->in_off, sizeof(hdr));
     if (hdr.len > XENSTORE_PAYLOAD_MAX) {
         errno = E2BIG;
         return NULL;
     }
+    if (!fill_in(h, sizeof(hdr) + hdr.len))
+        return NULL;
     m = malloc(sizeof(*m) + hdr.len + 1);
     if (!m) {
         errno = ENOMEM;
@@ -320,15 +349,52 @@ static struct xs_msg *read_msg(int fd)
     }
     m->next = NULL;
     m->hdr = hdr;
-    if (!read_all(fd, m->body, hdr.len)) {
-        int e = errno;
-
-        free(m);
-        errno = e;
-        return NULL;
-    }
+    memcpy(m->body, h->in + h->in_off + sizeof(hdr), hdr.len);
     m->body[hdr.len] = '\0';
+    h->in_off += sizeof(hdr) + hdr.len;
+    if (h->in_off == h->in_len)
+        h->in_off = h->in_len = 0;
     return m;
+}
+
+/*
+ * Send a whole request: header and payload in one system call where the
+ * kernel takes it all (a unix socket does), so the daemon wakes once, to a
+ * complete message.  MSG_NOSIGNAL makes a dead daemon an EPIPE error, not a
+ * SIGPIPE, as Debian's library's SIG_IGN around its writes does.
+ */
+static bool send_msg(struct xs_handle *h, const struct xsd_sockmsg *hdr,
+                     const struct iovec *iov, unsigned int n)
+{
+    struct iovec v[1 + XS_MAX_IOV];
+    struct msghdr mh = {.msg_iov = v};
+    unsigned int cnt = 0;
+
+    v[cnt++] = (struct iovec){(void *)hdr, sizeof(*hdr)};
+    for (unsigned int i = 0; i < n; i++)
+        if (iov[i].iov_len)
+            v[cnt++] = iov[i];
+    mh.msg_iovlen = cnt;
+    while (mh.msg_iovlen) {
+        ssize_t k = h->is_socket ? sendmsg(h->fd, &mh, MSG_NOSIGNAL)
+                                 : writev(h->fd, mh.msg_iov, (int)mh.msg_iovlen);
+
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        while (mh.msg_iovlen && (size_t)k >= mh.msg_iov->iov_len) {
+            k -= (ssize_t)mh.msg_iov->iov_len;
+            mh.msg_iov++;
+            mh.msg_iovlen--;
+        }
+        if (mh.msg_iovlen) {
+            mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base + k;
+            mh.msg_iov->iov_len -= (size_t)k;
+        }
+    }
+    return true;
 }
 
 /* Queue a watch event; the pipe turns readable while the queue is non-empty. */
@@ -353,7 +419,7 @@ static void *reader_main(void *arg)
     struct xs_handle *h = arg;
 
     for (;;) {
-        struct xs_msg *m = read_msg(h->fd);
+        struct xs_msg *m = read_msg(h);
         int old;
 
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
@@ -387,7 +453,7 @@ static struct xs_msg *get_reply(struct xs_handle *h)
     struct xs_msg *m;
 
     if (!h->reader_running) {
-        while ((m = read_msg(h->fd)) && m->hdr.type == XS_WATCH_EVENT)
+        while ((m = read_msg(h)) && m->hdr.type == XS_WATCH_EVENT)
             queue_event(h, m);
         return m;
     }
@@ -422,12 +488,8 @@ static void talk_locked(struct talk *c)
 {
     struct xs_msg *m = NULL;
 
-    if (!xs_write_all(c->h->fd, &c->hdr, sizeof(c->hdr)))
+    if (!send_msg(c->h, &c->hdr, c->iov, c->n))
         goto fail;
-    for (unsigned int i = 0; i < c->n; i++)
-        if (!xs_write_all(c->h->fd, c->iov[i].iov_base,
-                          (unsigned int)c->iov[i].iov_len))
-            goto fail;
     m = get_reply(c->h);
     if (!m)
         goto fail;
@@ -459,7 +521,6 @@ static void *xs_talkv(struct xs_handle *h, xs_transaction_t t, uint32_t type,
                       const struct iovec *iov, unsigned int n,
                       unsigned int *len)
 {
-    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
     struct talk c = {
         .h = h,
         .hdr = {.type = type, .tx_id = t},
@@ -470,16 +531,14 @@ static void *xs_talkv(struct xs_handle *h, xs_transaction_t t, uint32_t type,
 
     for (unsigned int i = 0; i < n; i++)
         c.hdr.len += (uint32_t)iov[i].iov_len;
-    if (c.hdr.len > XENSTORE_PAYLOAD_MAX) {
+    if (n > XS_MAX_IOV || c.hdr.len > XENSTORE_PAYLOAD_MAX) {
         errno = E2BIG;
         return NULL;
     }
-    sigaction(SIGPIPE, &ign, &old);
     pthread_mutex_lock(&h->request_mutex);
     pthread_cleanup_push(request_unlock, &h->request_mutex);
     talk_locked(&c);
     pthread_cleanup_pop(1);
-    sigaction(SIGPIPE, &old, NULL);
     if (c.err)
         errno = c.err;
     else if (!h->reader_running)
