@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# make bench step: our xenstored against Debian's C xenstored and oxenstored, same client (xs-bench on Debian's libxenstore).
-# Prints a table, "BENCH xenstored_<daemon>_<row> <value> <unit>" lines for
-# tests/bench/run.sh, and build/xenstore/bench.json.  Throughput rows are the
-# best of 3 rounds (for every daemon); "*_daemon_cpu_per_req" rows are the
-# daemon's own CPU time per request; the "ceiling" line is xs-bench's built-in
-# no-op daemon: what any daemon could reach under this client and pin.
+# make bench step: our xenstored against Debian's C xenstored and oxenstored,
+# every daemon driven by the same client, xs-bench.
+# Two passes: xs-bench on Debian's libxenstore4 (every row), then the same
+# binary on our libxenstore.so.4 (LD_LIBRARY_PATH; the per-request rows only).
+# Prints a table per pass, "BENCH xenstored_<daemon>_<row>[_ourlib] <value>
+# <unit>" lines for tests/bench/run.sh, and build/xenstore/bench.json.
+# Throughput rows are the best of 3 rounds (for every daemon);
+# "*_daemon_cpu_per_req" rows are the daemon's own CPU time per request; the
+# "ceiling" line is xs-bench's built-in no-op daemon: what any daemon could
+# reach under that client and pin.
 #
 # Environment: XS_BENCH_SCALE (divide the sizes, default 1), XS_BENCH_CPU (pin
 # daemon and client to this CPU, default 1; "none" = let the scheduler place
@@ -23,34 +27,43 @@ sh mk/deps.sh xen-utils-4.17 xenstore-utils libxenstore4 >/dev/null 2>&1 ||
 
 run_client() {	# label socket pid
     echo "--- $1" >&2
-    XENSTORED_PATH=$2 $pin timeout 900 "$B/xs-bench" "$3" > "$out/$1.txt" 2>"$out/$1.err"
+    XENSTORED_PATH=$2 LD_LIBRARY_PATH=$lib XS_BENCH_ONLY=$only \
+        $pin timeout 900 "$B/xs-bench" "$3" > "$out/$1.txt" 2>"$out/$1.err"
     cat "$out/$1.txt" >&2
 }
 
-# Ours.
-mkdir -p "$out/ours"
-$pin "$B/xenstored" -N -s "$out/ours/sock" &
-pid=$!
-sleep 0.5
-run_client ours "$out/ours/sock" "$pid"
-kill "$pid"
-wait "$pid" 2>/dev/null
-# The ceiling: a daemon that does nothing, under the same client and pin.
-$pin "$B/xs-bench" --no-op-daemon > "$out/noop.txt" 2>"$out/noop.err"
-cat "$out/noop.txt" >&2
+run_pass() {	# uses $lib, $only, $suffix
+    # Ours.
+    mkdir -p "$out/ours$suffix"
+    $pin "$B/xenstored" -N -s "$out/ours$suffix/sock" &
+    pid=$!
+    sleep 0.5
+    run_client "ours$suffix" "$out/ours$suffix/sock" "$pid"
+    kill "$pid"
+    wait "$pid" 2>/dev/null
+    # The ceiling: a daemon that does nothing, under the same client and pin.
+    LD_LIBRARY_PATH=$lib $pin "$B/xs-bench" --no-op-daemon \
+        > "$out/noop$suffix.txt" 2>"$out/noop$suffix.err"
+    cat "$out/noop$suffix.txt" >&2
 
-# Debian's daemons, started standalone by the peers' script (LD_PRELOAD shim).
-for kind in c ocaml; do
-    [ -x "$peers/run-xen-xenstored.sh" ] || break
-    set -- $(bash "$peers/run-xen-xenstored.sh" "$kind" "$out/peer-$kind" 2>/dev/null | tail -n1)
-    ppid=$1 psock=$2
-    [ -n "$ppid" ] && [ -S "$psock" ] || { echo "peer $kind did not start" >&2; continue; }
-    [ "$cpu" != none ] && taskset -pc "$cpu" "$ppid" >/dev/null 2>&1
-    run_client "$kind" "$psock" "$ppid"
-    kill "$ppid" 2>/dev/null
-    sleep 0.3
-done
-rmdir /var/run/xenstored 2>/dev/null
+    # Debian's daemons, started standalone by the peers' script (LD_PRELOAD shim).
+    for kind in c ocaml; do
+        [ -x "$peers/run-xen-xenstored.sh" ] || break
+        set -- $(bash "$peers/run-xen-xenstored.sh" "$kind" "$out/peer-$kind$suffix" 2>/dev/null | tail -n1)
+        ppid=$1 psock=$2
+        [ -n "$ppid" ] && [ -S "$psock" ] || { echo "peer $kind did not start" >&2; continue; }
+        [ "$cpu" != none ] && taskset -pc "$cpu" "$ppid" >/dev/null 2>&1
+        run_client "$kind$suffix" "$psock" "$ppid"
+        kill "$ppid" 2>/dev/null
+        sleep 0.3
+    done
+    rmdir /var/run/xenstored 2>/dev/null
+}
+
+lib="" only="" suffix=""
+run_pass
+lib=$PWD/$B/lib only=throughput suffix=_ourlib
+run_pass
 
 # Table: higher is better for ops/s, lower for us/ms/MiB; "x C" = how many
 # times better than Debian's C daemon.
@@ -59,39 +72,47 @@ import json, os, sys
 d, cpu = sys.argv[1], sys.argv[2]
 def load(k):
     p = os.path.join(d, k + ".txt")
-    rows = {}
+    rows, lib = {}, "?"
     if os.path.exists(p):
         for line in open(p):
             parts = line.split()
-            if len(parts) == 3:
+            if line.startswith("# client library "):
+                lib = parts[3]
+            elif len(parts) == 3:
                 rows[parts[0]] = (float(parts[1]), parts[2])
-    return rows
-ours, c, ox = load("ours"), load("c"), load("ocaml")
-print("xenstored benchmark (same client: xs-bench on Debian's libxenstore; cpu pin: %s)" % cpu)
-print("%-42s %14s %14s %14s %8s" % ("row", "ours", "C 4.17", "oxenstored", "x C"))
+    return rows, lib
+f = lambda x: "-" if x is None else "%.1f" % x
 res = []
-for k, (v, unit) in ours.items():
-    cv = c.get(k, (None,))[0]
-    ov = ox.get(k, (None,))[0]
-    better = None
-    if cv:
-        better = v / cv if unit == "ops/s" else (cv / v if v else None)
-    f = lambda x: "-" if x is None else "%.1f" % x
-    print("%-42s %14s %14s %14s %8s   %s" % (k, f(v), f(cv), f(ov),
-          "-" if better is None else "%.1fx" % better, unit))
-    res.append({"row": k, "unit": unit, "ours": v, "c": cv, "oxenstored": ov, "x_c": better})
-noop = load("noop")
-nv = noop.get("read_no_op_daemon_ceiling", (None,))[0]
-if nv:
-    ncpu = noop.get("read_no_op_daemon_ceiling_daemon_cpu_per_req", (None,))[0]
-    cv = c.get("read", (None,))[0]
-    print("ceiling: a no-op daemon (epoll, read, write) under the same client: "
-          "read %.1f ops/s%s%s" % (nv,
-          " = %.2fx C" % (nv / cv) if cv else "",
-          ", its CPU %.2f us/request" % ncpu if ncpu else ""))
-    res.append({"row": "read_ceiling", "unit": "ops/s",
-                "ours": None, "c": None, "oxenstored": None, "x_c": None,
-                "no_op_daemon": nv})
+for suffix, what in (("", "Debian's libxenstore4"),
+                     ("_ourlib", "our libxenstore.so.4")):
+    (ours, lib), (c, _), (ox, _) = (load(k + suffix) for k in ("ours", "c", "ocaml"))
+    if not ours:
+        continue
+    print("\nxenstored benchmark, one client for every daemon: xs-bench on %s"
+          " (%s); cpu pin: %s" % (what, lib, cpu))
+    print("%-42s %14s %14s %14s %8s" % ("row", "ours", "C 4.17", "oxenstored", "x C"))
+    for k, (v, unit) in ours.items():
+        cv = c.get(k, (None,))[0]
+        ov = ox.get(k, (None,))[0]
+        better = None
+        if cv:
+            better = v / cv if unit == "ops/s" else (cv / v if v else None)
+        print("%-42s %14s %14s %14s %8s   %s" % (k, f(v), f(cv), f(ov),
+              "-" if better is None else "%.2fx" % better, unit))
+        res.append({"row": k + suffix, "unit": unit, "ours": v, "c": cv,
+                    "oxenstored": ov, "x_c": better})
+    noop = load("noop" + suffix)[0]
+    nv = noop.get("read_no_op_daemon_ceiling", (None,))[0]
+    if nv:
+        ncpu = noop.get("read_no_op_daemon_ceiling_daemon_cpu_per_req", (None,))[0]
+        cv = c.get("read", (None,))[0]
+        print("ceiling: a no-op daemon (epoll, read, write) under the same client: "
+              "read %.1f ops/s%s%s" % (nv,
+              " = %.2fx C" % (nv / cv) if cv else "",
+              ", its CPU %.2f us/request" % ncpu if ncpu else ""))
+        res.append({"row": "read_ceiling" + suffix, "unit": "ops/s",
+                    "ours": None, "c": None, "oxenstored": None, "x_c": None,
+                    "no_op_daemon": nv})
 json.dump(res, open("build/xenstore/bench.json", "w"), indent=1)
 # Rows for tests/bench/run.sh (build/bench.json).
 for r in res:
