@@ -49,7 +49,7 @@ enum xs_quota_id {                    /* in the order C xenstored lists them */
                    XS_Q_NODES,        /* nodes owned per domain */
                    XS_Q_WATCHES,      /* watches per domain */
                    XS_Q_TRANSACTIONS, /* open transactions per connection */
-                   XS_Q_OUTSTANDING,  /* requests in flight per connection */
+                   XS_Q_OUTSTANDING,  /* requests in flight per domain */
                    XS_Q_TXN_NODES,    /* nodes touched by one transaction */
                    XS_Q_MEMORY,       /* bytes of node data owned per domain */
                    XS_Q_NODE_SIZE, /* bytes of one node: value, children, perms
@@ -106,6 +106,24 @@ void xs_conn_watches(const struct xs_conn *c,
                      void *arg);
 int xs_conn_add_watch(struct xs_conn *c, const char *path, uint32_t reloff,
                       const char *token);
+
+/*
+ * Outstanding requests (the "outstanding" quota, Xen's XSA-326 defence): a
+ * request of an unprivileged domain counts against that domain from the
+ * moment it is dispatched until its reply and every watch event it caused
+ * have been written to their readers.  Inside ops->send, a transport that
+ * queues the message takes a reference with xs_charge_get() (NULL when the
+ * request is not counted) and puts it once the message is fully written or
+ * thrown away.  A transport that writes at once need not do anything.
+ * xs_charge_put() returns the domain's ring connection when the put took
+ * the domain back below its quota (poll that ring again), else NULL.
+ * xs_conn_may_read() is false while c's domain is at its quota: take no
+ * more requests from it.
+ */
+struct xs_charge;
+struct xs_charge *xs_charge_get(struct xs_store *s);
+struct xs_conn *xs_charge_put(struct xs_charge *ch);
+bool xs_conn_may_read(const struct xs_conn *c);
 
 /* Domain death reported by the host (VIRQ_DOM_EXC): fire @releaseDomain. */
 void xs_domain_gone(struct xs_store *s, unsigned int domid);

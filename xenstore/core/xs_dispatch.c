@@ -570,7 +570,8 @@ static int control_quota_domain(struct xs_req *r, uint32_t domid)
                            "Domain %u:\n%-16s: %8u\n%-16s: %8u\n%-16s: "
                            "%8u\n%-16s: %8u\n%-16s: %8llu\n",
                            domid, "nodes", d->nodes, "watches", d->watches,
-                           "transactions", txns, "outstanding", 0u, "memory",
+                           "transactions", txns, "outstanding", d->outstanding,
+                           "memory",
                            (unsigned long long)d->mem) +
         1;
     return 0;
@@ -674,8 +675,8 @@ static const struct xs_op op_table[XS_TYPE_COUNT] = {
     [XS_DIRECTORY_PART] = {do_directory_part, OP_TXN},
 };
 
-void xs_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr,
-                 const char *payload)
+static void dispatch_one(struct xs_conn *c, const struct xsd_sockmsg *hdr,
+                         const char *payload)
 {
     struct xs_req *r;
     const struct xs_op *op = NULL;
@@ -721,4 +722,20 @@ void xs_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr,
         send_msg(c, hdr->type, hdr, r->out, r->outlen);
     if (rc >= 0 && r->fire_after)
         xs_watch_send_one(c, r->wpath, r->wreloff, r->args[1]);
+}
+
+/*
+ * An unprivileged domain's request is counted (outstanding) while the
+ * transport holds references to it: one per queued reply or event.
+ */
+void xs_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr,
+                 const char *payload)
+{
+    struct xs_store *s = c->s;
+    struct xs_charge *ch = xs_charge_new(c);
+
+    s->charge = ch;
+    dispatch_one(c, hdr, payload);
+    s->charge = NULL;
+    xs_charge_put(ch);
 }

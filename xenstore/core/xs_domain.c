@@ -71,6 +71,61 @@ void xs_account_node(struct xs_store *s, uint32_t owner, int64_t nodes,
     d->mem = (uint64_t)((int64_t)d->mem + mem);
 }
 
+/* ---- outstanding requests ---- */
+
+/* A counted request of c's domain (NULL: privileged, or out of memory). */
+struct xs_charge *xs_charge_new(struct xs_conn *c)
+{
+    struct xs_domain *d;
+    struct xs_charge *ch;
+
+    if (xs_conn_priv(c) || !(d = xs_domain_get(c->s, c->domid)))
+        return NULL;
+    ch = malloc(sizeof(*ch));
+    if (!ch)
+        return NULL;
+    ch->s = c->s;
+    ch->domid = c->domid;
+    ch->refs = 1;
+    d->outstanding++;
+    return ch;
+}
+
+struct xs_charge *xs_charge_get(struct xs_store *s)
+{
+    if (s->charge)
+        s->charge->refs++;
+    return s->charge;
+}
+
+struct xs_conn *xs_charge_put(struct xs_charge *ch)
+{
+    struct xs_domain *d;
+    uint32_t q;
+
+    if (!ch || --ch->refs)
+        return NULL;
+    /* The domain may have been released (and its record freed) meanwhile. */
+    d = xs_domain_find(ch->s, ch->domid);
+    q = ch->s->quota[XS_Q_OUTSTANDING];
+    free(ch);
+    if (!d || !d->outstanding)
+        return NULL;
+    d->outstanding--;
+    return q && d->outstanding + 1 == q ? d->ring : NULL;
+}
+
+bool xs_conn_may_read(const struct xs_conn *c)
+{
+    const struct xs_domain *d;
+    uint32_t q = c->s->quota[XS_Q_OUTSTANDING];
+
+    if (!q || xs_conn_priv(c))
+        return true;
+    d = xs_domain_find(c->s, c->domid);
+    return !d || d->outstanding < q;
+}
+
 int xs_quota_node_create(const struct xs_conn *c, uint32_t count, uint64_t mem)
 {
     const struct xs_domain *d;

@@ -166,6 +166,7 @@ struct xs_domain {
     uint32_t nodes;
     uint64_t mem;
     uint32_t watches;
+    uint32_t outstanding; /* requests not yet fully answered (xs_charge) */
     uint64_t gfn;
     uint32_t port;
     struct xs_conn *ring; /* the domain's ring connection, if any */
@@ -202,6 +203,7 @@ struct xs_store {
     uint64_t ntxns;
     uint64_t conn_seq, watch_seq;
     struct xs_req *req; /* xs_dispatch()'s scratch (it is not re-entered) */
+    struct xs_charge *charge; /* the request being dispatched, if counted */
     struct xs_perms spec_perms[2]; /* @introduceDomain, @releaseDomain */
 };
 
@@ -256,6 +258,13 @@ int xs_path_canon(const struct xs_conn *c, const char *in, char *out,
 bool xs_path_is_child(const char *child, const char *parent);
 
 /* ---- domains and quotas (xs_domain.c) ---- */
+/* One counted request: its domain's outstanding count holds 1 while refs. */
+struct xs_charge {
+    struct xs_store *s;
+    uint32_t domid;
+    uint32_t refs;
+};
+struct xs_charge *xs_charge_new(struct xs_conn *c);
 struct xs_domain *xs_domain_get(struct xs_store *s, uint32_t domid);
 struct xs_domain *xs_domain_find(const struct xs_store *s, uint32_t domid);
 void xs_account_node(struct xs_store *s, uint32_t owner, int64_t nodes,

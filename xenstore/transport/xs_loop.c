@@ -229,10 +229,28 @@ static void lc_mark_dirty(struct lconn *lc)
     lc->l->dirty = lc;
 }
 
+/*
+ * A queued message of a counted request is out (or thrown away): the
+ * request may stop counting, and its domain's ring, stopped at the
+ * outstanding quota, may take requests again.
+ */
+static void lc_settle(void *tag, void *arg)
+{
+    struct xs_conn *ring = xs_charge_put(tag);
+    struct lconn *r = ring ? xs_conn_ctx(ring) : NULL;
+
+    (void)arg;
+    if (r && !r->closing) {
+        r->stop = false;
+        lc_mark_dirty(r);
+    }
+}
+
 static bool lc_send(void *ctx, const struct xsd_sockmsg *hdr, const void *body)
 {
     struct lconn *lc = ctx;
     char buf[XS_HDR_LEN + XENSTORE_PAYLOAD_MAX];
+    struct xs_charge *ch;
     uint32_t n;
 
     if (!lc || lc->closing)
@@ -243,15 +261,20 @@ static bool lc_send(void *ctx, const struct xsd_sockmsg *hdr, const void *body)
         if (hdr->type == XS_WATCH_EVENT &&
             xs_outq_len(&lc->ring.out) > OUT_HARD_RING)
             return false;
-        if (!xs_ring_queue(&lc->ring, buf, n))
+        ch = xs_charge_get(lc->l->s);
+        if (!xs_ring_queue_tag(&lc->ring, buf, n, ch)) {
+            xs_charge_put(ch);
             return false;
+        }
     } else {
         if (hdr->type == XS_WATCH_EVENT && xs_outq_len(&lc->out) > OUT_HARD) {
             loop_log(lc->l, "conn %s fd %ld: not reading, dropped", "", lc->fd);
             lc_close(lc);
             return false;
         }
-        if (!xs_outq_put(&lc->out, buf, n)) {
+        ch = xs_charge_get(lc->l->s);
+        if (!xs_outq_put_tag(&lc->out, buf, n, ch)) {
+            xs_charge_put(ch);
             lc_close(lc);
             return false;
         }
@@ -268,6 +291,13 @@ static void rx_cb(void *arg, const struct xsd_sockmsg *hdr, const char *body)
 
     xs_dispatch(lc->core, hdr, body);
     lc->stop = true; /* one message at a time: re-check back-pressure */
+}
+
+/* Register a new connection's output queue for outstanding accounting. */
+static void lc_outq_init(struct xs_outq *q, struct xs_loop *l)
+{
+    q->release = lc_settle;
+    q->release_arg = l;
 }
 
 static void lc_update_events(struct lconn *lc)
@@ -379,6 +409,7 @@ static struct lconn *stream_conn_new(struct xs_loop *l, enum lc_kind kind,
 
     if (!lc)
         return NULL;
+    lc_outq_init(&lc->out, l);
     lc->rx = malloc(sizeof(*lc->rx));
     lc->in = malloc(IN_CHUNK);
     lc->core = xs_conn_new(l->s, 0, lc);
@@ -465,13 +496,15 @@ static void ring_rx_cb(void *arg, const struct xsd_sockmsg *hdr,
     struct lconn *lc = arg;
 
     xs_dispatch(lc->core, hdr, body);
+    lc->stop = !xs_conn_may_read(lc->core); /* the outstanding quota */
 }
 
 static void ring_poll(struct lconn *lc)
 {
     if (lc->closing)
         return;
-    if (!xs_ring_poll(&lc->ring, ring_rx_cb, lc, ring_reset, NULL))
+    lc->stop = !xs_conn_may_read(lc->core);
+    if (!xs_ring_poll(&lc->ring, ring_rx_cb, lc, ring_reset, &lc->stop))
         loop_log(lc->l, "ring %s of domain %ld is dead", "", lc->domid);
 }
 
@@ -507,6 +540,7 @@ static struct xs_conn *lc_introduce(void *opaque, unsigned int domid,
     lc->port = port;
     lc->domid = domid;
     xs_ring_init(&lc->ring, page, ring_notify, lc);
+    lc_outq_init(&lc->ring.out, l);
     lc->core = xs_conn_new(l->s, domid, lc);
     if (!lc->core) {
         lc_destroy(lc);

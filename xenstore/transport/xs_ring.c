@@ -43,8 +43,59 @@ bool xs_outq_put(struct xs_outq *q, const void *d, size_t n)
     return true;
 }
 
+/* Room for one more tag; false on ENOMEM. */
+static bool tag_room(struct xs_outq *q)
+{
+    if (q->ttail < q->tcap)
+        return true;
+    if (q->thead) {
+        memmove(q->tags, q->tags + q->thead,
+                (q->ttail - q->thead) * sizeof(*q->tags));
+        q->ttail -= q->thead;
+        q->thead = 0;
+        return true;
+    }
+    size_t nc = q->tcap ? 2 * q->tcap : 16;
+    struct xs_outq_tag *nt = realloc(q->tags, nc * sizeof(*nt));
+
+    if (!nt)
+        return false;
+    q->tags = nt;
+    q->tcap = nc;
+    return true;
+}
+
+bool xs_outq_put_tag(struct xs_outq *q, const void *d, size_t n, void *tag)
+{
+    if (tag && !tag_room(q))
+        return false;
+    if (!xs_outq_put(q, d, n))
+        return false;
+    if (tag)
+        q->tags[q->ttail++] = (struct xs_outq_tag){
+            .end = q->sent + xs_outq_len(q),
+            .tag = tag,
+        };
+    return true;
+}
+
+/* Release the tags of messages written by now (all of them if `all`). */
+static void release_tags(struct xs_outq *q, bool all)
+{
+    while (q->thead < q->ttail && (all || q->tags[q->thead].end <= q->sent)) {
+        void *tag = q->tags[q->thead++].tag;
+
+        if (q->thead == q->ttail)
+            q->thead = q->ttail = 0;
+        if (q->release)
+            q->release(tag, q->release_arg);
+    }
+}
+
 void xs_outq_drop(struct xs_outq *q, size_t n)
 {
+    q->sent += n;
+    release_tags(q, false);
     q->head += n;
     if (q->head == q->tail) {
         q->head = q->tail = 0;
@@ -58,6 +109,10 @@ void xs_outq_drop(struct xs_outq *q, size_t n)
 
 void xs_outq_free(struct xs_outq *q)
 {
+    release_tags(q, true);
+    free(q->tags);
+    q->tags = NULL;
+    q->thead = q->ttail = q->tcap = 0;
     free(q->buf);
     q->buf = NULL;
     q->head = q->tail = q->cap = 0;
@@ -85,7 +140,13 @@ void xs_ring_fini(struct xs_ring *r)
 
 bool xs_ring_queue(struct xs_ring *r, const void *msg, size_t len)
 {
-    return !r->dead && xs_outq_put(&r->out, msg, len);
+    return xs_ring_queue_tag(r, msg, len, NULL);
+}
+
+bool xs_ring_queue_tag(struct xs_ring *r, const void *msg, size_t len,
+                       void *tag)
+{
+    return !r->dead && xs_outq_put_tag(&r->out, msg, len, tag);
 }
 
 static void ring_fail(struct xs_ring *r, uint32_t err)
@@ -155,13 +216,16 @@ static bool ring_pull(struct xs_ring *r, xs_rx_fn fn, void *arg,
         memcpy(tmp + done, in->req + off, n);
         done += n;
     }
-    xs_mb();
-    WRITE_IDX(in->req_cons, cons + avail);
-    if (xs_rx_feed(&r->rx, tmp, avail, fn, arg, stop) < 0) {
+    /* A stop mid-way leaves the rest in req[]: the guest waits for us. */
+    long fed = xs_rx_feed(&r->rx, tmp, avail, fn, arg, stop);
+
+    if (fed < 0) {
         ring_fail(r, XENSTORE_ERROR_PROTO);
         return false;
     }
-    return true;
+    xs_mb();
+    WRITE_IDX(in->req_cons, cons + (uint32_t)fed);
+    return fed > 0;
 }
 
 static void ring_reconnect(struct xs_ring *r, void (*reset)(void *), void *arg)

@@ -11,13 +11,30 @@
 
 #include "xs_codec.h"
 
-/* A byte FIFO of whole messages waiting for the peer. */
+/*
+ * A byte FIFO of whole messages waiting for the peer.  A message may carry a
+ * tag (xs_outq_put_tag): release(tag, release_arg) is called once its last
+ * byte has been dropped (written), or when the queue is freed unsent.  Tags
+ * are kept by absolute byte position, in order.
+ */
+struct xs_outq_tag {
+    uint64_t end; /* sent count at which the message is fully written */
+    void *tag;
+};
+
 struct xs_outq {
     char *buf;
     size_t head, tail, cap;
+    uint64_t sent; /* bytes dropped so far */
+    struct xs_outq_tag *tags;
+    size_t thead, ttail, tcap;
+    void (*release)(void *tag, void *arg);
+    void *release_arg;
 };
 
 bool xs_outq_put(struct xs_outq *q, const void *d, size_t n);
+/* The same with a tag (NULL: none); false (tag not kept) on ENOMEM. */
+bool xs_outq_put_tag(struct xs_outq *q, const void *d, size_t n, void *tag);
 static inline size_t xs_outq_len(const struct xs_outq *q)
 {
     return q->tail - q->head;
@@ -56,6 +73,8 @@ void xs_ring_init(struct xs_ring *r, struct xenstore_domain_interface *intf,
 void xs_ring_fini(struct xs_ring *r);
 /* Queue a message for the guest (does not touch the page). */
 bool xs_ring_queue(struct xs_ring *r, const void *msg, size_t len);
+bool xs_ring_queue_tag(struct xs_ring *r, const void *msg, size_t len,
+                       void *tag);
 /*
  * Do all the work the page allows: honour a reconnect request (reset is
  * called so the owner can forget watches and transactions), push queued

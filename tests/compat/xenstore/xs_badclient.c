@@ -536,6 +536,57 @@ static void ring_checks(void)
     expect(&d0, XS_CONTROL, 0, "quota|set|nodes|1000|", "OK|",
            "quota back to 1000");
 
+    /*
+     * Outstanding requests (quota 4): a guest that sends 20 reads of a
+     * 200-byte value and reads no reply.  Its response ring takes 4 whole
+     * replies (1024 / 216); then 4 more are taken and queued, and the rest
+     * stay in its request ring until it reads.
+     */
+    static char vreq[300], reqs[20 * 32];
+    uint32_t base, rlen = 0;
+
+    k = sprintf(vreq, "data/v|");
+    memset(vreq + k, 'v', 200);
+    vreq[k + 200] = '\0';
+    expect(&g, XS_WRITE, 0, vreq, "OK|", "guest writes a 200-byte value");
+    expect(&d0, XS_CONTROL, 0, "quota|set|outstanding|4|", "OK|",
+           "CONTROL quota set outstanding 4");
+    for (i = 0; i < 20; i++) {
+        struct xsd_sockmsg h = {.type = XS_READ, .req_id = (uint32_t)i,
+                                .len = 7};
+
+        memcpy(reqs + rlen, &h, sizeof(h));
+        memcpy(reqs + rlen + sizeof(h), "data/v", 7);
+        rlen += (uint32_t)sizeof(h) + 7;
+    }
+    base = g.r->req_cons;
+    chan_write(&g, reqs, rlen);
+    uint32_t taken = (1024 / (16 + 200) + 4) * (16 + 7);
+
+    check(wait_field(&g.r->req_cons, base + taken),
+          "outstanding quota: 4 full replies in the ring + 4 queued", NULL);
+    usleep(200000);
+    snprintf(req, sizeof(req), "took %u bytes, want %u", g.r->req_cons - base,
+             taken);
+    check(g.r->req_cons == base + taken,
+          "outstanding quota: the other requests wait in the ring", req);
+    got = call(&d0, XS_CONTROL, 0, "quota|5|");
+    check(strstr(got, "outstanding     :        4") != NULL,
+          "CONTROL quota 5 shows 4 outstanding", got);
+    for (i = 0; i < 20; i++) {
+        struct reply r = get_msg(&g, 3000);
+
+        if (!r.ok || r.h.type != XS_READ || r.h.req_id != (uint32_t)i ||
+            r.h.len != 200)
+            break;
+    }
+    check(i == 20, "reading the replies lets all 20 through, in order", NULL);
+    got = call(&d0, XS_CONTROL, 0, "quota|5|");
+    check(strstr(got, "outstanding     :        0") != NULL,
+          "nothing outstanding once read", got);
+    expect(&d0, XS_CONTROL, 0, "quota|set|outstanding|20|", "OK|",
+           "outstanding quota back to 20");
+
     /* Relative watch: relative event paths. */
     expect(&g, XS_WATCH, 0, "data|rel|", "OK|", "relative watch");
     struct reply ev = get_msg(&g, 2000);

@@ -166,6 +166,111 @@ START_TEST(control)
 }
 END_TEST
 
+/*
+ * Outstanding requests: a transport that holds the charges of the messages
+ * it queued (as xenstored's loop does until they are written).
+ */
+static struct xs_store *hs;
+static struct tconn *hring;
+static struct xs_charge *held[64];
+static unsigned int nheld;
+
+static bool hold_send(void *ctx, const struct xsd_sockmsg *h, const void *b)
+{
+    struct xs_charge *ch = xs_charge_get(hs);
+
+    if (ch) {
+        ck_assert_uint_lt(nheld, 64);
+        held[nheld++] = ch;
+    }
+    return t_send(ctx, h, b);
+}
+
+static struct xs_conn *hold_introduce(void *opaque, unsigned int domid,
+                                      uint64_t gfn, unsigned int port,
+                                      int *err)
+{
+    (void)opaque;
+    (void)gfn;
+    (void)port;
+    (void)err;
+    hring = t_conn(hs, domid);
+    return hring->c;
+}
+
+static const struct xs_ops hold_ops = {.send = hold_send,
+                                       .introduce = hold_introduce};
+
+static unsigned int outstanding_of(struct tconn *dom0, const char *domid)
+{
+    char req[32];
+    const char *r, *p;
+
+    snprintf(req, sizeof(req), "quota|%s|", domid);
+    r = t_call(dom0, XS_CONTROL, 0, req);
+    p = strstr(r, "outstanding     : ");
+    ck_assert_msg(p != NULL, "%s", r);
+    return (unsigned int)strtoul(p + 18, NULL, 10);
+}
+
+START_TEST(outstanding)
+{
+    struct tconn *a;
+    unsigned int i;
+
+    hs = xs_store_new(&hold_ops, NULL);
+    a = t_conn(hs, 0);
+    nheld = 0;
+    T_OK(a, XS_INTRODUCE, 0, "5|1|1|");
+    T_OK(a, XS_WRITE, 0, "/local/domain/5|");
+    T_OK(a, XS_SET_PERMS, 0, "/local/domain/5|n5|");
+    ck_assert_uint_eq(nheld, 0); /* dom0's requests are not counted */
+    T_OK(a, XS_CONTROL, 0, "quota|set|outstanding|3|");
+
+    /* Each request of domain 5 counts while its reply is queued. */
+    for (i = 0; i < 3; i++) {
+        ck_assert(xs_conn_may_read(hring->c));
+        T_EQ(hring, XS_READ, 0, "/local/domain/5|", "");
+    }
+    ck_assert_uint_eq(nheld, 3);
+    ck_assert_uint_eq(outstanding_of(a, "5"), 3);
+    ck_assert(!xs_conn_may_read(hring->c)); /* at the quota: stop reading */
+    ck_assert(xs_conn_may_read(a->c));      /* dom0 is never stopped */
+    /* Going back below the quota names the ring to poll again. */
+    ck_assert_ptr_eq(xs_charge_put(held[0]), hring->c);
+    ck_assert(xs_conn_may_read(hring->c));
+    ck_assert_ptr_null(xs_charge_put(held[1]));
+    ck_assert_ptr_null(xs_charge_put(held[2]));
+    ck_assert_uint_eq(outstanding_of(a, "5"), 0);
+
+    /* A request counts until its reply and the events it caused are out. */
+    nheld = 0;
+    T_OK(a, XS_WATCH, 0, "/local/domain/5/x|tok|");
+    t_drain(a);
+    T_OK(hring, XS_WRITE, 0, "x|1");
+    ck_assert_uint_eq(nheld, 2); /* the reply and dom0's event */
+    ck_assert_str_eq(t_event(a), "/local/domain/5/x|tok|");
+    ck_assert_uint_eq(outstanding_of(a, "5"), 1);
+    ck_assert_ptr_null(xs_charge_put(held[0]));
+    ck_assert_uint_eq(outstanding_of(a, "5"), 1);
+    ck_assert_ptr_null(xs_charge_put(held[1]));
+    ck_assert_uint_eq(outstanding_of(a, "5"), 0);
+
+    /* Quota 0 is no limit; a released domain's late charges are harmless. */
+    T_OK(a, XS_CONTROL, 0, "quota|set|outstanding|0|");
+    nheld = 0;
+    for (i = 0; i < 30; i++)
+        T_EQ(hring, XS_READ, 0, "/local/domain/5/x|", "1");
+    ck_assert(xs_conn_may_read(hring->c));
+    T_OK(a, XS_RELEASE, 0, "5|");
+    for (i = 0; i < nheld; i++)
+        ck_assert_ptr_null(xs_charge_put(held[i]));
+    t_conn_free(hring);
+    t_conn_free(a);
+    xs_store_free(hs);
+}
+END_TEST
+
 Suite *t_suite(void)
 {
     Suite *su = suite_create("xenstore-quota");
@@ -180,6 +285,7 @@ Suite *t_suite(void)
     tcase_add_test(tc, watch_quota);
     tcase_add_test(tc, memory_quota);
     tcase_add_test(tc, control);
+    tcase_add_test(tc, outstanding);
     suite_add_tcase(su, tc);
     return su;
 }

@@ -235,6 +235,89 @@ START_TEST(reconnect)
 }
 END_TEST
 
+/* Tags come back in order, once each message's last byte is dropped. */
+static char released[32];
+static unsigned int nreleased;
+
+static void note_release(void *tag, void *arg)
+{
+    ck_assert_ptr_eq(arg, &nreleased);
+    ck_assert_uint_lt(nreleased, sizeof(released) - 1);
+    released[nreleased++] = *(const char *)tag;
+    released[nreleased] = '\0';
+}
+
+START_TEST(outq_tags)
+{
+    struct xs_outq q = {.release = note_release, .release_arg = &nreleased};
+    static const char tags[] = "abcdefghijklmnopqrstuvwxyz";
+    char big[5000];
+
+    nreleased = 0;
+    released[0] = '\0';
+    ck_assert(xs_outq_put_tag(&q, "12345", 5, (void *)&tags[0]));
+    ck_assert(xs_outq_put(&q, "678", 3)); /* untagged */
+    ck_assert(xs_outq_put_tag(&q, "90", 2, (void *)&tags[1]));
+    ck_assert(xs_outq_put_tag(&q, "x", 1, (void *)&tags[2]));
+    xs_outq_drop(&q, 4);
+    ck_assert_str_eq(released, "");
+    xs_outq_drop(&q, 1);
+    ck_assert_str_eq(released, "a");
+    xs_outq_drop(&q, 4); /* past "678" and into "90" */
+    ck_assert_str_eq(released, "a");
+    xs_outq_drop(&q, 1);
+    ck_assert_str_eq(released, "ab");
+    xs_outq_drop(&q, 1); /* empty: the buffer resets, counts go on */
+    ck_assert_str_eq(released, "abc");
+    ck_assert_uint_eq(xs_outq_len(&q), 0);
+    /* Many tags (the tag array grows and compacts) and a growing buffer. */
+    memset(big, 'z', sizeof(big));
+    for (int i = 0; i < 20; i++)
+        ck_assert(xs_outq_put_tag(&q, big, 300, (void *)&tags[3 + i % 20]));
+    xs_outq_drop(&q, 300 * 10);
+    ck_assert_str_eq(released, "abcdefghijklm");
+    ck_assert(xs_outq_put_tag(&q, big, sizeof(big), (void *)&tags[23]));
+    /* Freed unsent: the rest come back too, in order. */
+    xs_outq_free(&q);
+    ck_assert_str_eq(released, "abcdefghijklmnopqrstuvwx");
+}
+END_TEST
+
+/* A stop set by the request handler leaves later requests in req[]. */
+static int stop_after;
+static bool stop_flag;
+
+static void on_msg_stop(void *arg, const struct xsd_sockmsg *h,
+                        const char *body)
+{
+    on_msg(arg, h, body);
+    if (--stop_after == 0)
+        stop_flag = true;
+}
+
+START_TEST(stop_leaves_requests)
+{
+    char req[5 * 32];
+    uint32_t n = 0, one;
+
+    for (int i = 0; i < 5; i++)
+        n += xs_msg_build(req + n, XS_READ, (uint32_t)i, 0, "/tool\0", 6);
+    one = n / 5;
+    ck_assert_uint_eq(guest_put(req, n), n);
+    stop_after = 2;
+    stop_flag = false;
+    ck_assert(xs_ring_poll(&ring, on_msg_stop, NULL, on_reset, &stop_flag));
+    ck_assert_uint_eq(page.req_cons, 2 * one); /* the rest stays put */
+    ck_assert_uint_eq(page.rsp_prod - page.rsp_cons, 2 * XS_HDR_LEN);
+    ck_assert(xs_ring_poll(&ring, on_msg_stop, NULL, on_reset, &stop_flag));
+    ck_assert_uint_eq(page.req_cons, 2 * one); /* still stopped */
+    stop_flag = false;
+    ck_assert(xs_ring_poll(&ring, on_msg_stop, NULL, on_reset, &stop_flag));
+    ck_assert_uint_eq(page.req_cons, n);
+    ck_assert_uint_eq(page.rsp_prod - page.rsp_cons, 5 * XS_HDR_LEN);
+}
+END_TEST
+
 Suite *t_suite(void)
 {
     Suite *su = suite_create("xenstore-ring");
@@ -248,6 +331,8 @@ Suite *t_suite(void)
     tcase_add_test(tc, bad_rsp_index);
     tcase_add_test(tc, oversized_message);
     tcase_add_test(tc, reconnect);
+    tcase_add_test(tc, outq_tags);
+    tcase_add_test(tc, stop_leaves_requests);
     suite_add_tcase(su, tc);
     return su;
 }
