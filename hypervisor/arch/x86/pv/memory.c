@@ -170,6 +170,8 @@ static bool extent_unused(struct domain *d, unsigned long mfn, unsigned int orde
  * its own P2M), overwritten with the new machine frames.  Work goes in
  * chunks of the larger extent order; nr_exchanged (in-extents done) is
  * written back whatever happens, so a failed call says how far it got.
+ * After HYPERCALL_CHUNK in-extents a preemptible call goes on in a
+ * continuation: the same call again, resuming from that nr_exchanged.
  * Linux uses it to make machine-contiguous memory for DMA (swiotlb).
  */
 /* One chunk's frames (one pCPU, and nothing here waits: static is safe). */
@@ -181,6 +183,8 @@ long pv_memory_exchange(unsigned long arg)
     struct domain *d = current_vcpu()->domain;
     struct xen_memory_exchange x;
     unsigned int in_chunk, out_chunk, bits;
+    unsigned long start;
+    bool preempt = false;
     long rc = 0;
 
     if (copy_from_guest(&x, arg, sizeof(x)))
@@ -204,7 +208,7 @@ long pv_memory_exchange(unsigned long arg)
                     1u << (x.in.extent_order - x.out.extent_order) : 1;
     bits = x.out.mem_flags & 0xff;      /* XENMEMF_address_bits */
 
-    while (!rc && x.nr_exchanged < x.in.nr_extents) {
+    for (start = x.nr_exchanged; !rc && x.nr_exchanged < x.in.nr_extents;) {
         unsigned long in_base = (unsigned long)x.in.extent_start.p +
                                 x.nr_exchanged * sizeof(xen_pfn_t);
         unsigned long out_idx = (x.nr_exchanged / in_chunk) * out_chunk;
@@ -212,6 +216,10 @@ long pv_memory_exchange(unsigned long arg)
                                  out_idx * sizeof(xen_pfn_t);
         unsigned int i, j, n_got = 0;
 
+        if (x.nr_exchanged - start >= HYPERCALL_CHUNK && hypercall_preemptible()) {
+            preempt = true;
+            break;
+        }
         if (x.nr_exchanged + in_chunk > x.in.nr_extents) {
             rc = -XEN_EINVAL;
             break;
@@ -263,5 +271,7 @@ long pv_memory_exchange(unsigned long arg)
     if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
                       &x.nr_exchanged, sizeof(x.nr_exchanged)))
         return -XEN_EFAULT;
+    if (preempt)
+        return hypercall_continuation(XENMEM_exchange, arg, 0, 0, 0);
     return rc;
 }
