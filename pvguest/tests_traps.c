@@ -199,6 +199,22 @@ static enum test_result t_int_unregistered(void)
     return T_PASS;
 }
 
+/*
+ * int $0x80 has its own gate on Xen (DPL 3, the "direct trap"): the guest
+ * kernel reaches its 0x80 handler too, on any CPU (no #GP decoding).
+ */
+static enum test_result t_int80_kernel(void)
+{
+    uint64_t after;
+
+    trap_reset();
+    asm volatile("2: int $0x80\n\t1:\n\tlea 1b(%%rip), %0\n\t" EXTABLE(2b, 1b)
+                 : "=r"(after) :: "memory");
+    CHECK_TRAP(0x80, 0);
+    CHECK_EQ(last_trap.rip, after);
+    return T_PASS;
+}
+
 /* No guest GDT yet: a selector below Xen's reserved area faults with itself. */
 static enum test_result t_gp_bad_selector(void)
 {
@@ -277,6 +293,7 @@ const struct pvg_test tests_traps[] = {
     { "trap.int_dpl1_from_kernel", t_int_dpl1_kernel },
     { "trap.int_dpl0_from_kernel_gp", t_int_dpl0_kernel },
     { "trap.int_unregistered_gp", t_int_unregistered },
+    { "trap.int80_from_kernel", t_int80_kernel },
     { "trap.gp_bad_selector", t_gp_bad_selector },
     { "trap.plain_iretq_kernel", t_plain_iretq },
     { "iret.kernel_mask_from_if", t_iret_mask_from_if },

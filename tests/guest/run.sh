@@ -12,10 +12,9 @@ set -u
 cd "$(dirname "$0")/../.."
 
 # pvguest tests for features later issues bring (mapping grants: the
-# driver issues), hlt (Xen bounces #GP, Xenia blocks the vCPU as its
-# design asks: with no event bound the test would wait forever), and int-n
-# permission checks that QEMU TCG's #GP error code breaks.
-SKIPS="user.int80_direct,,grant_table.map,,emul.hlt"
+# driver issues) and hlt (Xen bounces #GP, Xenia blocks the vCPU as its
+# design asks: with no event bound the test would wait forever).
+SKIPS="grant_table.map,,emul.hlt"
 
 pass=0
 fail=0

@@ -115,6 +115,7 @@ void desc_init(void)
         idt_set(v, idt_stubs(v), 0, 0);
     idt_set(TRAP_int3, idt_stubs(TRAP_int3), 3, 0);
     idt_set(TRAP_overflow, idt_stubs(TRAP_overflow), 3, 0);
+    idt_set(LEGACY_SYSCALL_VECTOR, idt_stubs(LEGACY_SYSCALL_VECTOR), 3, 0);
     idt_set(TRAP_nmi, idt_stubs(TRAP_nmi), 0, IST_NMI);
     idt_set(TRAP_double_fault, idt_stubs(TRAP_double_fault), 0, IST_DF);
     idt_set(TRAP_machine_check, idt_stubs(TRAP_machine_check), 0, IST_MC);

@@ -157,6 +157,24 @@ static bool pv_soft_interrupt(struct vcpu *v, struct cpu_regs *regs)
     return true;
 }
 
+/*
+ * int $0x80 reaches us through a DPL 3 gate, as on Xen (its direct trap):
+ * bounced to the guest's 0x80 handler whatever that entry's DPL, from
+ * guest user or kernel.  With no handler it becomes the #GP an IDT entry
+ * of DPL 0 would have raised, at the int instruction.  (Going through
+ * that #GP would also depend on the CPU's error code, which QEMU's TCG
+ * gets wrong for int n.)
+ */
+static void pv_int80(struct vcpu *v, struct cpu_regs *regs)
+{
+    if (v->trap_ctxt[LEGACY_SYSCALL_VECTOR].address) {
+        pv_inject_trap(v, LEGACY_SYSCALL_VECTOR, false, 0);
+        return;
+    }
+    regs->rip -= 2;
+    pv_inject_trap(v, TRAP_gp_fault, true, (LEGACY_SYSCALL_VECTOR << 3) | 2);
+}
+
 static void pv_device_not_available(struct vcpu *v)
 {
     /* Xen's ABI: an #NM always clears the virtual TS before the bounce. */
@@ -193,6 +211,9 @@ void do_guest_trap(struct cpu_regs *regs)
         return;
     case TRAP_no_device:
         pv_device_not_available(v);
+        return;
+    case LEGACY_SYSCALL_VECTOR:
+        pv_int80(v, regs);
         return;
     }
     if (vec >= 32) {

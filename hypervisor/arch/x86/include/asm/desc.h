@@ -26,6 +26,7 @@
 #define TRAP_virtualisation    20
 #define TRAP_control_prot      21
 
+#define LEGACY_SYSCALL_VECTOR  0x80 /* int $0x80: Xen's direct trap */
 #define IRQ_TIMER_VECTOR       0xf0
 #define IRQ_SPURIOUS_VECTOR    0xff
 
