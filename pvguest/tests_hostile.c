@@ -724,6 +724,47 @@ static enum test_result t_multicall_mmu(void)
     return T_PASS;
 }
 
+/*
+ * Long work inside a multicall: a 600-entry mmu_update (M2P rewrites to
+ * the values they have) then 40 more entries.  Xen and Xenia may both
+ * continue it (the entry's args become the continuation's, the batch goes
+ * on from there); the guest sees every entry done once.  Xenia always
+ * continues past 512 updates: there its args must show it.
+ */
+#define MC_LONG 600
+static mmu_update_t mc_long[MC_LONG];
+static multicall_entry_t mc_many[41];
+
+static enum test_result t_multicall_long(void)
+{
+    const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
+    unsigned int done = 0, i;
+
+    for (i = 0; i < MC_LONG; i++) {
+        unsigned long mfn = pfn_to_mfn(i);
+
+        mc_long[i] = (mmu_update_t){
+            ((uint64_t)mfn << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, m2p[mfn] };
+    }
+    mc_set(&mc_many[0], __HYPERVISOR_mmu_update, (unsigned long)mc_long,
+           MC_LONG, (unsigned long)&done, DOMID_SELF);
+    for (i = 1; i < 41; i++)
+        mc_set(&mc_many[i], __HYPERVISOR_xen_version, XENVER_pagesize, 0, 0, 0);
+    CHECK_EQ(HYPERVISOR_multicall(mc_many, 41), 0);
+    CHECK_EQ(mc_many[0].result, 0);
+    CHECK_EQ(done, MC_LONG);
+    for (i = 1; i < 41; i++)
+        CHECK_EQ(mc_many[i].result, PAGE_SIZE);
+    for (i = 0; i < MC_LONG; i++)
+        CHECK_EQ(m2p[pfn_to_mfn(i)], i);
+    if (have_debug()) {
+        CHECK_EQ(mc_many[0].args[0], (unsigned long)&mc_long[512]);
+        /* count left, with the hypervisor's "preempted" bit (1 << 31) */
+        CHECK_EQ(mc_many[0].args[1], (MC_LONG - 512) | (1UL << 31));
+    }
+    return T_PASS;
+}
+
 /* Flush-type 3 and a bad vCPU-mask pointer in update_va_mapping's flags. */
 static enum test_result t_uvm_flags(void)
 {
@@ -1057,6 +1098,7 @@ const struct pvg_test tests_hostile[] = {
     { "hostile.efault_batches", t_efault_batches },
     { "hostile.bad_vcpumask", t_bad_vcpumask },
     { "hostile.multicall_mmu", t_multicall_mmu },
+    { "hostile.multicall_long", t_multicall_long },
     { "hostile.uvm_flags", t_uvm_flags },
     { "hostile.foreigndom", t_foreigndom },
     { "hostile.machphys_unowned", t_machphys_unowned },

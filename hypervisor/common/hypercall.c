@@ -58,11 +58,6 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
     return h->fn(a[0], a[1], a[2], a[3], a[4]);
 }
 
-bool hypercall_preemptible(void)
-{
-    return !current_vcpu()->in_multicall;
-}
-
 long hypercall_continuation(unsigned long a1, unsigned long a2, unsigned long a3,
                             unsigned long a4, unsigned long a5)
 {
@@ -80,39 +75,52 @@ long hypercall_continuation(unsigned long a1, unsigned long a2, unsigned long a3
  * before it have taken effect, as in Xen).  Nested multicalls are refused
  * per entry; an iret entry ends the batch (XSA-213) since it replaces the
  * frame the rest would return through.
+ *
+ * Continuations, as Xen's: an entry whose call asks to continue gets the
+ * continuation's arguments written over its own args[] (its result is not
+ * written), and the multicall itself continues from that entry; every
+ * MULTICALL_CHUNK entries the batch also continues from the next one.  The
+ * guest sees one call; in between, events may be delivered to it.
  */
+#define MULTICALL_CHUNK 32
+
 long do_multicall(unsigned long list, unsigned long nr, unsigned long a3,
                   unsigned long a4, unsigned long a5)
 {
+    struct vcpu *v = current_vcpu();
     unsigned long i;
 
     (void)a3, (void)a4, (void)a5;
-    current_vcpu()->in_multicall = true;
     for (i = 0; i < nr; i++) {
         unsigned long gva = list + i * sizeof(multicall_entry_t);
         multicall_entry_t e;
         long rc;
 
+        if (i == MULTICALL_CHUNK)
+            return hypercall_continuation(gva, nr - i, 0, 0, 0);
         if (copy_from_guest(&e, gva, sizeof(e)))
-            goto fault;
+            return -XEN_EFAULT;
         /* e.op is 64 bits wide: an op with high bits set is unknown. */
         if (e.op == __HYPERVISOR_multicall)
             rc = -XEN_EINVAL;
         else
             rc = hypercall_dispatch(e.op, (unsigned long *)e.args);
+        if (v->continuation) {
+            /* This entry goes on: its args become the continuation's. */
+            v->continuation = false;
+            if (copy_to_guest(gva + offsetof(multicall_entry_t, args),
+                              v->cont_args, sizeof(v->cont_args)))
+                return -XEN_EFAULT;
+            return hypercall_continuation(gva, nr - i, 0, 0, 0);
+        }
         e.result = (unsigned long)rc;
         if (copy_to_guest(gva + offsetof(multicall_entry_t, result),
                           &e.result, sizeof(e.result)))
-            goto fault;
+            return -XEN_EFAULT;
         if (e.op == __HYPERVISOR_iret)
             break;
-        if (domain_is_dead(current_vcpu()->domain))
+        if (domain_is_dead(v->domain))
             break;
     }
-    current_vcpu()->in_multicall = false;
     return 0;
-
-fault:
-    current_vcpu()->in_multicall = false;
-    return -XEN_EFAULT;
 }

@@ -110,7 +110,7 @@ long do_console_io(unsigned long cmd_arg, unsigned long count_arg, unsigned long
         for (unsigned int chunks = 0; count; chunks++) {
             size_t n = MIN(count, sizeof(chunk));
 
-            if (chunks == HYPERCALL_CHUNK && hypercall_preemptible())
+            if (chunks == HYPERCALL_CHUNK)
                 return hypercall_continuation(cmd, count, buf, 0, 0);
             if (copy_from_guest(chunk, buf, n))
                 return -XEN_EFAULT;

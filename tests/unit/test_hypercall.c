@@ -1014,13 +1014,65 @@ START_TEST(test_console_write_continues)
     cur->continuation = false;
     ck_assert_int_eq(conio(CONSOLEIO_write, 5, G_RW + HYPERCALL_CHUNK * 128), 0);
     ck_assert_uint_eq(con_len, len);
-    /* inside a multicall there is no continuation: it all goes at once */
-    con_len = 0;
-    cur->in_multicall = true;
-    ck_assert_int_eq(conio(CONSOLEIO_write, len, G_RW), 0);
-    cur->in_multicall = false;
-    ck_assert_uint_eq(con_len, len);
+}
+END_TEST
+
+/*
+ * Inside a multicall the entry continues as Xen's do: its args become the
+ * continuation's (result not written) and the multicall goes on from it.
+ */
+START_TEST(test_multicall_entry_continues)
+{
+    size_t len = HYPERCALL_CHUNK * 128 + 5;
+    unsigned long list = G_RW_END - 2 * sizeof(multicall_entry_t);
+    multicall_entry_t *e = mc_at(list, 0);
+
+    memset(mem_rw, 'x', len);
+    mc_set(list, 0, __HYPERVISOR_console_io, CONSOLEIO_write, len);
+    e->args[2] = G_RW;
+    mc_set(list, 1, __HYPERVISOR_xen_version, XENVER_pagesize, 0);
+    ck_assert_int_eq(hc(__HYPERVISOR_multicall, list, 2, 0), HYPERCALL_RESTART);
+    ck_assert(cur->continuation);
+    ck_assert_uint_eq(cur->cont_args[0], list);
+    ck_assert_uint_eq(cur->cont_args[1], 2);
+    ck_assert_uint_eq(con_len, HYPERCALL_CHUNK * 128);
+    ck_assert_uint_eq(e->op, __HYPERVISOR_console_io);
+    ck_assert_uint_eq(e->args[0], CONSOLEIO_write);
+    ck_assert_uint_eq(e->args[1], 5);
+    ck_assert_uint_eq(e->args[2], G_RW + HYPERCALL_CHUNK * 128);
+    ck_assert_uint_eq(e->result, MC_SENTINEL);
+    ck_assert_uint_eq(mc_result(list, 1), MC_SENTINEL);
+    /* the guest's syscall runs again with the continuation's arguments */
+    cur->continuation = false;
+    ck_assert_int_eq(hc(__HYPERVISOR_multicall, list, 2, 0), 0);
     ck_assert(!cur->continuation);
+    ck_assert_uint_eq(con_len, len);
+    ck_assert_int_eq(mc_result(list, 0), 0);
+    ck_assert_int_eq(mc_result(list, 1), 4096);
+}
+END_TEST
+
+/* A long batch continues every 32 entries, from the next one. */
+START_TEST(test_multicall_long_batch)
+{
+    unsigned int i;
+
+    for (i = 0; i < 40; i++)
+        mc_set(G_RW, i, __HYPERVISOR_xen_version, XENVER_pagesize, 0);
+    ck_assert_int_eq(hc(__HYPERVISOR_multicall, G_RW, 40, 0), HYPERCALL_RESTART);
+    ck_assert(cur->continuation);
+    ck_assert_uint_eq(cur->cont_args[0], G_RW + 32 * sizeof(multicall_entry_t));
+    ck_assert_uint_eq(cur->cont_args[1], 8);
+    for (i = 0; i < 40; i++)
+        ck_assert_uint_eq(mc_result(G_RW, i), i < 32 ? 4096 : MC_SENTINEL);
+    cur->continuation = false;
+    ck_assert_int_eq(hc(__HYPERVISOR_multicall, cur->cont_args[0],
+                        cur->cont_args[1], 0), 0);
+    ck_assert(!cur->continuation);
+    for (i = 0; i < 40; i++)
+        ck_assert_int_eq(mc_result(G_RW, i), 4096);
+    ck_assert_uint_eq(domu.hypercall_count[__HYPERVISOR_multicall], 2);
+    ck_assert_uint_eq(domu.hypercall_count[__HYPERVISOR_xen_version], 40);
 }
 END_TEST
 
@@ -1777,6 +1829,8 @@ static Suite *hypercall_suite(void)
     TCL("console_write", test_console_write, ARRAY_SIZE(write_lens));
     TCL("console_write_bad", test_console_write_bad, ARRAY_SIZE(con_bad));
     TC("console_write_continues", test_console_write_continues);
+    TC("multicall_entry_continues", test_multicall_entry_continues);
+    TC("multicall_long_batch", test_multicall_long_batch);
     TC("console_read", test_console_read);
     TCL("console_unknown", test_console_unknown, ARRAY_SIZE(con_unknown));
     TC("sched_yield_block", test_sched_yield_block);

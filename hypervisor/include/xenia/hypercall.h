@@ -33,11 +33,11 @@ long do_xenia_debug_op(unsigned long cmd, unsigned long arg, unsigned long,
  * Continuations: a long hypercall does a bounded chunk, then asks to be
  * re-executed with updated arguments (the guest's syscall runs again, as
  * in Xen), so the CPU can serve interrupts and other vCPUs in between.
- * Not inside a multicall, where there is no syscall to re-execute.
+ * Inside a multicall the entry's args are rewritten and the multicall
+ * continues from it (do_multicall).
  */
 #define HYPERCALL_CHUNK 512
 #define HYPERCALL_RESTART (-85)   /* Xen's internal ERESTART: never returned */
-bool hypercall_preemptible(void);
 long hypercall_continuation(unsigned long a1, unsigned long a2, unsigned long a3,
                             unsigned long a4, unsigned long a5);
 

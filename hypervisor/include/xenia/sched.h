@@ -55,7 +55,6 @@ struct vcpu {
 
     bool kernel_mode;            /* guest kernel (true) or guest user */
     bool iret_done;              /* this hypercall replaced the frame */
-    bool in_multicall;
     bool continuation;           /* re-execute the hypercall with cont_args */
     unsigned long cont_args[5];
     unsigned long guest_table;   /* MFN of the kernel L4 */

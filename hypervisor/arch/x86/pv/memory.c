@@ -110,7 +110,7 @@ long arch_memory_reservation(unsigned int op, unsigned long cmd, unsigned long a
         struct page_info *pg;
 
         /* Long lists go on in a continuation, from extent i (cmd >> 6). */
-        if (i - start == HYPERCALL_CHUNK && hypercall_preemptible())
+        if (i - start == HYPERCALL_CHUNK)
             return hypercall_continuation(op | (i << EXTENT_SHIFT), arg, 0, 0, 0);
 
         if (op != XENMEM_increase_reservation &&
@@ -216,7 +216,7 @@ long pv_memory_exchange(unsigned long arg)
                                  out_idx * sizeof(xen_pfn_t);
         unsigned int i, j, n_got = 0;
 
-        if (x.nr_exchanged - start >= HYPERCALL_CHUNK && hypercall_preemptible()) {
+        if (x.nr_exchanged - start >= HYPERCALL_CHUNK) {
             preempt = true;
             break;
         }

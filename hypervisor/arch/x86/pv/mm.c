@@ -518,7 +518,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
     for (; done < count; done++) {
         mmuext_op_t op;
 
-        if (done == HYPERCALL_CHUNK && hypercall_preemptible())
+        if (done == HYPERCALL_CHUNK)
             return pv_batch_continue(ops, sizeof(op), done, count, pdone,
                                      foreigndom, before);
         if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {

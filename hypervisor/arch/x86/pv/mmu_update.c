@@ -155,7 +155,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
     for (; done < count; done++) {
         struct mmu_update req;
 
-        if (done == HYPERCALL_CHUNK && hypercall_preemptible())
+        if (done == HYPERCALL_CHUNK)
             return pv_batch_continue(reqs, sizeof(req), done, count, pdone,
                                      foreigndom, before);
         if (copy_from_guest(&req, reqs + (unsigned long)done * sizeof(req), sizeof(req))) {
