@@ -78,15 +78,21 @@ void domain_unregister(struct domain *d)
             domain_table[i] = NULL;
 }
 
-struct domain *domain_by_id(domid_t id)
+struct domain *domain_by_id_any(domid_t id)
 {
     unsigned int i;
 
     for (i = 0; i < MAX_DOMAINS; i++)
-        if (domain_table[i] && domain_table[i]->domain_id == id &&
-            domain_table[i]->state != DOMSTATE_DYING)
+        if (domain_table[i] && domain_table[i]->domain_id == id)
             return domain_table[i];
     return NULL;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+    struct domain *d = domain_by_id_any(id);
+
+    return d && d->state != DOMSTATE_DYING ? d : NULL;
 }
 
 struct domain *domain_iterate(unsigned int *i)

@@ -23,6 +23,9 @@
  * else is -ENOSYS.
  */
 
+/* Frames a destroydomain step frees before the call continues. */
+#define DESTROY_CHUNK (8 * HYPERCALL_CHUNK)
+
 extern unsigned long tsc_khz;
 extern unsigned long max_page;
 
@@ -105,7 +108,7 @@ static domid_t domid_alloc(void)
         domid_t id = next;
 
         next = (unsigned int)next + 1 >= DOMID_FIRST_RESERVED ? 1 : next + 1;
-        if (!domain_by_id(id))
+        if (!domain_by_id_any(id))     /* a dying domain's id is taken */
             return id;
     }
     return 0;
@@ -125,7 +128,7 @@ static long domctl_createdomain(struct xen_domctl *op)
         id = domid_alloc();
         if (!id)
             return -XEN_ENOMEM;
-    } else if (domain_by_id(id)) {
+    } else if (domain_by_id_any(id)) {
         return -XEN_EEXIST;
     }
     snprintf(name, sizeof(name), "d%u", id);
@@ -241,7 +244,9 @@ static long domctl_dispatch(struct xen_domctl *op)
         op->domain = d->domain_id;
         return 0;
     }
-    d = domain_by_id(op->domain);
+    /* A destruction in progress is found again to go on with it. */
+    d = op->cmd == XEN_DOMCTL_destroydomain ? domain_by_id_any(op->domain)
+                                            : domain_by_id(op->domain);
     if (!d)
         return -XEN_ESRCH;
     switch (op->cmd) {
@@ -257,7 +262,9 @@ static long domctl_dispatch(struct xen_domctl *op)
     case XEN_DOMCTL_destroydomain:
         if (d == current_vcpu()->domain)
             return -XEN_EINVAL;
-        domain_destroy(d);
+        /* Big domains go in steps: the call continues, as Xen's does. */
+        if (domain_destroy_step(d, DESTROY_CHUNK, NULL))
+            return HYPERCALL_RESTART;
         return 0;
     case XEN_DOMCTL_max_mem:
         d->max_pages = op->u.max_mem.max_memkb >> 2;
@@ -293,6 +300,8 @@ long do_domctl(unsigned long arg, unsigned long a2, unsigned long a3,
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -XEN_EACCES;
     rc = domctl_dispatch(&op);
+    if (rc == HYPERCALL_RESTART)
+        return hypercall_continuation(arg, 0, 0, 0, 0);
     if (rc == 0 && copy_to_guest(arg, &op, sizeof(op)))
         return -XEN_EFAULT;
     return rc;

@@ -13,7 +13,7 @@
  * A domain's hypervisor-side state lives in frames owned by DOMID_XEN:
  * struct domain, one struct vcpu per vCPU, the event-channel table and the
  * I/O-port bitmap; shared_info is a frame owned by the domain itself (the
- * guest maps it).  domain_destroy() gives every one of them back, and with
+ * guest maps it).  domain_destroy_step() gives every one of them back, and with
  * them the domain's memory, so that create/destroy cycles lose nothing.
  */
 
@@ -216,25 +216,35 @@ static void vcpu_relinquish(struct vcpu *v)
 }
 
 /*
- * Destroy a domain that is not running on this CPU: close its event
- * channels (peers see them unbound), drop every reference it holds, free
- * its memory and structures.  Returns the number of its frames that could
- * not be freed because something still references them (0 normally).
+ * Destroy a domain that is not running on this CPU, in steps of at most
+ * `budget` frames.  The first step marks it dying (lookups and timers skip
+ * it, its vCPUs never run again), closes its event channels (peers see
+ * them unbound) and drops what its vCPUs hold; then its pinned tables are
+ * unpinned and its frames freed, `budget` at a time.  Returns true while
+ * work is left (call again); on the last step the domain and its
+ * structures are gone and *stuck (if given) is the number of its frames
+ * that could not be freed because something still references them.
  */
-unsigned long domain_destroy(struct domain *d)
+bool domain_destroy_step(struct domain *d, unsigned long budget, unsigned long *stuck)
 {
-    unsigned long stuck = 0, mfn;
     unsigned int i;
 
-    d->state = DOMSTATE_DYING;
-    evtchn_reset(d);
-    for (i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
-            vcpu_relinquish(d->vcpu[i]);
-    /* Unpinning releases whole page-table trees. */
-    for (mfn = d->page_list.head; mfn != FRAME_NONE; mfn = mfn_to_page(mfn)->next) {
-        struct page_info *pg = mfn_to_page(mfn);
+    if (d->state != DOMSTATE_DYING) {
+        d->state = DOMSTATE_DYING;
+        evtchn_reset(d);
+        for (i = 0; i < d->max_vcpus; i++)
+            if (d->vcpu[i])
+                vcpu_relinquish(d->vcpu[i]);
+        d->destroy_next = d->page_list.head;
+        d->destroy_stuck = 0;
+    }
+    /* Unpinning releases whole page-table trees; no frame leaves the list. */
+    while (d->destroy_next != FRAME_NONE) {
+        struct page_info *pg = mfn_to_page(d->destroy_next);
 
+        if (!budget--)
+            return true;
+        d->destroy_next = pg->next;
         if (pg->flags & PGF_pinned) {
             pg->flags &= ~PGF_pinned;
             put_page_and_type(pg);
@@ -243,18 +253,23 @@ unsigned long domain_destroy(struct domain *d)
     while (d->page_list.head != FRAME_NONE) {
         struct page_info *pg = mfn_to_page(d->page_list.head);
 
+        if (!budget--)
+            return true;
         machine_to_phys[page_to_mfn(pg)] = ~0UL;
         if (pg->count > 1 || pg->type_count) {
             /* Still mapped elsewhere: freed with its last reference, and
              * owned by no domain meanwhile (ids are reused). */
-            stuck++;
+            d->destroy_stuck++;
             pg->owner = DOMID_XEN;
         }
         free_page(pg, &d->page_list);
     }
+    if (d->destroy_stuck)
+        log_warn("%s: %lu frames still referenced at destruction", d->name,
+                 d->destroy_stuck);
     if (stuck)
-        log_warn("%s: %lu frames still referenced at destruction", d->name, stuck);
+        *stuck = d->destroy_stuck;
     domain_unregister(d);
     domain_free_structures(d);
-    return stuck;
+    return false;
 }

@@ -132,7 +132,9 @@ void domain_unregister(struct domain *d);
 struct domain *domain_create(domid_t id, const char *name, bool priv,
                              unsigned int max_vcpus, int *rc);
 void domain_free_structures(struct domain *d);
-unsigned long domain_destroy(struct domain *d);
+bool domain_destroy_step(struct domain *d, unsigned long budget, unsigned long *stuck);
+/* Also a dying domain (a destruction that goes on in steps). */
+struct domain *domain_by_id_any(domid_t id);
 long arch_set_vcpu_context(struct vcpu *v, const vcpu_guest_context_t *c);
 void arch_get_vcpu_context(struct vcpu *v, vcpu_guest_context_t *c);
 bool arch_ioport_grantable(unsigned int port);

@@ -113,6 +113,8 @@ struct domain {
 
     unsigned long tot_pages, max_pages;
     struct page_list page_list;  /* every frame the domain owns */
+    unsigned long destroy_next;  /* dying: next frame to unpin (FRAME_NONE: done) */
+    unsigned long destroy_stuck; /* dying: frames still referenced elsewhere */
     shared_info_t *shared_info;
     unsigned long shared_info_mfn;
     unsigned long vm_assist;
