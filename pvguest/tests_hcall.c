@@ -305,6 +305,85 @@ static enum test_result t_debugreg(void)
     return T_PASS;
 }
 
+/* A one-byte function whose first instruction has a fixup past it. */
+extern char dbg_bp_site[], dbg_bp_after[];
+asm(".pushsection .text\n\t"
+    ".globl dbg_bp_site, dbg_bp_after\n"
+    "dbg_bp_site: nop\n"
+    "dbg_bp_after: ret\n\t"
+    EXTABLE(dbg_bp_site, dbg_bp_after)
+    ".popsection");
+
+/* An instruction breakpoint (DR0, DR7.L0): #DB at the site, DR6.B0 set. */
+static enum test_result t_debug_instr_bp(void)
+{
+    void (*site)(void) = (void (*)(void))dbg_bp_site;
+
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, (unsigned long)dbg_bp_site), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 1), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x401);
+    trap_reset();
+    site();
+    CHECK_TRAP(X86_EXC_DB, 0);
+    CHECK_EQ(last_trap.rip, (uint64_t)dbg_bp_site);
+    CHECK(last_trap.fixed_up);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6) & 0x400f, 1);       /* B0 only */
+    /* Disarmed, the site runs without a trap. */
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    trap_reset();
+    site();
+    CHECK_NO_TRAP();
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, 0), 0);
+    return T_PASS;
+}
+
+static void clear_tf(struct cpu_regs *regs)
+{
+    regs->rflags &= ~0x100UL;  /* TF */
+}
+
+/* TF set by popf: #DB after the next instruction, DR6.BS set. */
+static enum test_result t_debug_single_step(void)
+{
+    uint64_t after;
+
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    trap_hook = clear_tf;
+    trap_reset();
+    asm volatile("pushfq\n\t"
+                 "orq $0x100, (%%rsp)\n\t"
+                 "popfq\n\t"
+                 "nop\n\t"
+                 "1: lea 1b(%%rip), %0"
+                 : "=r"(after) :: "memory", "cc");
+    trap_hook = NULL;
+    CHECK_TRAP(X86_EXC_DB, 0);
+    CHECK_EQ(last_trap.rip, after);
+    CHECK(HYPERVISOR_get_debugreg(6) & (1UL << 14));       /* BS */
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    return T_PASS;
+}
+
+/*
+ * DR7 refusals: GD, as Xen.  A data watchpoint Xen arms; Xenia refuses it
+ * (-EPERM: it has no IST stack for a #DB taken inside the hypervisor).
+ */
+static enum test_result t_debug_refusals(void)
+{
+    int xenia = HYPERVISOR_xenia_debug_op(XENIA_DEBUG_FREE_FRAMES, NULL) >= 0;
+    unsigned long write_watch = 1 | (1UL << 16) | (3UL << 18);  /* L0, W, 4 bytes */
+
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 1UL << 13), -XEN_EPERM);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, (unsigned long)&seg_var_a), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, write_watch), xenia ? -XEN_EPERM : 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x400);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, 0), 0);
+    return T_PASS;
+}
+
 static enum test_result t_vcpu_timers(void)
 {
     struct vcpu_set_singleshot_timer st = {
@@ -360,6 +439,9 @@ const struct pvg_test tests_hcall[] = {
     { "stack_switch.ok", t_stack_switch },
     { "memory_op.unknown_cmd", t_memory_op_unknown },
     { "debugreg.set_get", t_debugreg },
+    { "debugreg.instruction_breakpoint", t_debug_instr_bp },
+    { "debugreg.single_step", t_debug_single_step },
+    { "debugreg.refusals", t_debug_refusals },
     { "vcpu_op.timers_runstate", t_vcpu_timers },
     { "physdev_op.unknown_cmd", t_physdev_unknown },
     { NULL, NULL },

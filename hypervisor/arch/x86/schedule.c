@@ -42,6 +42,7 @@ static void vcpu_restore(struct vcpu *v)
     if (v->ctrlreg[0] & X86_CR0_TS)
         stts();
     gdt_load_guest_frames(v->gdt_frames, (v->gdt_ents + 511) / 512);
+    pv_debugreg_load(v);
     set_current(v);
     pv_load_cr3(v);
     time_update_vcpu(v);

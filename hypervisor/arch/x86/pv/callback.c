@@ -2,6 +2,7 @@
 /* Trap table, callbacks, kernel stack, FPU switch, segment bases, debug registers, IOPL. */
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
+#include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -171,7 +172,48 @@ long do_set_segment_base(unsigned long which, unsigned long base,
     }
 }
 
-#define DR7_ENABLE_MASK 0xffUL
+/*
+ * Debug registers, as Xen's set_debugreg for PV: DR0-3 must be guest
+ * addresses; DR6 keeps its fixed bits; DR7 keeps bit 10 set, its other
+ * reserved bits clear, and GD (general detect) is refused.  Xenia arms
+ * instruction breakpoints only (R/W and LEN 00 in every enabled slot): a
+ * data or I/O watchpoint could fire inside the hypervisor (a guest buffer
+ * it copies, or one hit by `mov ss` just before a `syscall`), taking #DB
+ * in ring 0 on the guest's stack; that needs #DB on an IST stack, which
+ * Xenia does not have yet, so those get -EPERM.  The running vCPU's
+ * registers are in the hardware; pv_debugreg_load() switches them.
+ */
+#define DR7_ACTIVE_MASK   0xffUL               /* L0-3, G0-3 */
+#define DR7_RESERVED_ZERO 0xffffffff0000d800UL /* bits 11-12, 14-15, 32-63 */
+#define DR7_GD            (1UL << 13)
+
+static bool hw_dr7_armed;   /* the hardware DR7 has breakpoints enabled */
+
+void pv_debugreg_load(struct vcpu *v)
+{
+    unsigned int i;
+
+    if (v->debugreg[7] & DR7_ACTIVE_MASK) {
+        for (i = 0; i < 4; i++)
+            write_debugreg(i, v->debugreg[i]);
+        write_debugreg(7, v->debugreg[7]);
+        hw_dr7_armed = true;
+    } else if (hw_dr7_armed) {
+        write_debugreg(7, X86_DR7_DEFAULT);
+        hw_dr7_armed = false;
+    }
+}
+
+/* Only instruction breakpoints: R/W 00 and LEN 00 in each enabled slot. */
+static bool dr7_instruction_only(unsigned long dr7)
+{
+    unsigned int i;
+
+    for (i = 0; i < 4; i++)
+        if ((dr7 >> (2 * i)) & 3 && (dr7 >> (16 + 4 * i)) & 0xf)
+            return false;
+    return true;
+}
 
 long do_set_debugreg(unsigned long reg, unsigned long value, unsigned long a3,
                      unsigned long a4, unsigned long a5)
@@ -185,20 +227,35 @@ long do_set_debugreg(unsigned long reg, unsigned long value, unsigned long a3,
             return -XEN_EPERM;
         break;
     case 6:
-        value = (value & 0xe00f) | 0xffff0ff0;   /* reserved bits read as 1 */
+        value = (value & 0xe00f) | X86_DR6_DEFAULT;   /* fixed bits */
         break;
     case 7:
-        /* Breakpoints are not context-switched yet: refuse to arm them
-         * rather than pretend they work. */
-        if (value & DR7_ENABLE_MASK)
+        value = (value & ~DR7_RESERVED_ZERO) | X86_DR7_DEFAULT;
+        if ((value & DR7_GD) || !dr7_instruction_only(value))
             return -XEN_EPERM;
-        value = (value & ~0xfc00UL) | 0x400;      /* bit 10 reads as 1 */
         break;
     default:
         return -XEN_ENODEV;
     }
     v->debugreg[reg] = value;
+    if (reg != 6)
+        pv_debugreg_load(v);
     return 0;
+}
+
+/*
+ * A #DB from the guest: its status goes where get_debugreg(6) reads it
+ * (bits set in the hardware's DR6 are set, fixed-one bits the hardware
+ * cleared are cleared, as Xen merges them), the hardware's is reset.
+ */
+void pv_debug_trap(struct vcpu *v)
+{
+    unsigned long dr6 = read_debugreg(6);
+
+    write_debugreg(6, X86_DR6_DEFAULT);
+    v->debugreg[6] |= dr6 & ~X86_DR6_DEFAULT;
+    v->debugreg[6] &= dr6 | ~X86_DR6_DEFAULT;
+    pv_inject_trap(v, TRAP_debug, false, 0);
 }
 
 long do_get_debugreg(unsigned long reg, unsigned long a2, unsigned long a3,

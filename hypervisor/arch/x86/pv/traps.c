@@ -215,6 +215,9 @@ void do_guest_trap(struct cpu_regs *regs)
     case LEGACY_SYSCALL_VECTOR:
         pv_int80(v, regs);
         return;
+    case TRAP_debug:
+        pv_debug_trap(v);
+        return;
     }
     if (vec >= 32) {
         log_warn("unexpected vector %u from a guest", vec);

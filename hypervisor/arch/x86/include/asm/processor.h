@@ -240,6 +240,35 @@ static inline void stts(void)
 {
     write_cr0(read_cr0() | X86_CR0_TS);
 }
+
+/* Debug registers: DR0-3, DR6, DR7 (no DR4/5 aliases). */
+#define X86_DR6_DEFAULT 0xffff0ff0UL
+#define X86_DR7_DEFAULT 0x400UL
+static inline unsigned long read_debugreg(unsigned int n)
+{
+    unsigned long v = 0;
+
+    switch (n) {
+    case 0: asm volatile("mov %%db0, %0" : "=r"(v)); break;
+    case 1: asm volatile("mov %%db1, %0" : "=r"(v)); break;
+    case 2: asm volatile("mov %%db2, %0" : "=r"(v)); break;
+    case 3: asm volatile("mov %%db3, %0" : "=r"(v)); break;
+    case 6: asm volatile("mov %%db6, %0" : "=r"(v)); break;
+    case 7: asm volatile("mov %%db7, %0" : "=r"(v)); break;
+    }
+    return v;
+}
+static inline void write_debugreg(unsigned int n, unsigned long v)
+{
+    switch (n) {
+    case 0: asm volatile("mov %0, %%db0" : : "r"(v)); break;
+    case 1: asm volatile("mov %0, %%db1" : : "r"(v)); break;
+    case 2: asm volatile("mov %0, %%db2" : : "r"(v)); break;
+    case 3: asm volatile("mov %0, %%db3" : : "r"(v)); break;
+    case 6: asm volatile("mov %0, %%db6" : : "r"(v)); break;
+    case 7: asm volatile("mov %0, %%db7" : : "r"(v)); break;
+    }
+}
 static inline unsigned long read_rflags(void)
 {
     unsigned long f;
