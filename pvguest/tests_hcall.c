@@ -366,21 +366,90 @@ static enum test_result t_debug_single_step(void)
     return T_PASS;
 }
 
-/*
- * DR7 refusals: GD, as Xen.  A data watchpoint Xen arms; Xenia refuses it
- * (-EPERM: it has no IST stack for a #DB taken inside the hypervisor).
- */
+/* DR7 refusals, as Xen: GD; an I/O breakpoint without CR4.DE. */
 static enum test_result t_debug_refusals(void)
 {
-    int xenia = HYPERVISOR_xenia_debug_op(XENIA_DEBUG_FREE_FRAMES, NULL) >= 0;
-    unsigned long write_watch = 1 | (1UL << 16) | (3UL << 18);  /* L0, W, 4 bytes */
+    unsigned long io_bp = 1 | (2UL << 16);      /* L0, R/W 10 */
 
     CHECK_EQ(HYPERVISOR_set_debugreg(7, 1UL << 13), -XEN_EPERM);
-    CHECK_EQ(HYPERVISOR_set_debugreg(0, (unsigned long)&seg_var_a), 0);
-    CHECK_EQ(HYPERVISOR_set_debugreg(7, write_watch), xenia ? -XEN_EPERM : 0);
-    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, 0x80), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, io_bp), -XEN_EPERM);
     CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x400);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, HYPERVISOR_VIRT_START - 4), -XEN_EPERM);
     CHECK_EQ(HYPERVISOR_set_debugreg(0, 0), 0);
+    return T_PASS;
+}
+
+/* xen_feature_info's layout: the hypervisor writes .watched (submap). */
+static struct {
+    uint32_t idx;
+    volatile uint32_t watched;
+} dbg_feat;
+static uint16_t dbg_ss;
+
+/*
+ * A write watchpoint (DR1, 4 bytes): the guest's own write traps after
+ * it, DR6.B1.  The hypervisor writing the same bytes for the guest (a
+ * hypercall's output) hits it in ring 0: ignored, no #DB for the guest.
+ */
+static enum test_result t_debug_watchpoint(void)
+{
+    unsigned long watch = (1UL << 2) | (1UL << 20) | (3UL << 22);  /* L1, W, 4 */
+    uint64_t after;
+
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(1, (unsigned long)&dbg_feat.watched), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, watch), 0);
+    trap_reset();
+    asm volatile("movl $7, %1\n\t"
+                 "1: lea 1b(%%rip), %0"
+                 : "=r"(after), "=m"(dbg_feat.watched) :: "memory");
+    CHECK_TRAP(X86_EXC_DB, 0);
+    CHECK_EQ(last_trap.rip, after);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6) & 0xf, 2);           /* B1 */
+    CHECK_EQ(dbg_feat.watched, 7);
+    /* The hypervisor writes the watched bytes: nothing for the guest. */
+    trap_reset();
+    dbg_feat.idx = 0;
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_get_features, (void *)&dbg_feat), 0);
+    CHECK_NO_TRAP();
+    CHECK(dbg_feat.watched != 7);                 /* submap 0 was written */
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(1, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    return T_PASS;
+}
+
+/*
+ * `mov ss` from a watched word, then `syscall` (a hypercall): the #DB is
+ * held back past the mov ss and, on hardware, lands on the hypervisor's
+ * syscall entry, in ring 0 with the guest's stack (CVE-2018-8897).  It
+ * must be survived and the hypercall done; where the CPU (QEMU's TCG)
+ * delivers it at once, the guest sees it instead.
+ */
+static enum test_result t_debug_mov_ss_syscall(void)
+{
+    unsigned long watch = 1 | (3UL << 16) | (1UL << 18);       /* L0, RW, 2 */
+    long rc;
+
+    asm volatile("mov %%ss, %0" : "=m"(dbg_ss));
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, (unsigned long)&dbg_ss), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, watch), 0);
+    trap_reset();
+    asm volatile("mov %[nr], %%eax\n\t"
+                 "xor %%edi, %%edi\n\t"
+                 "xor %%esi, %%esi\n\t"
+                 "mov %[ss], %%ss\n\t"
+                 "syscall"
+                 : "=a"(rc)
+                 : [nr] "i"(__HYPERVISOR_xen_version), [ss] "m"(dbg_ss)
+                 : "rcx", "r11", "rdi", "rsi", "memory");
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, 0), 0);
+    CHECK_EQ(rc, HYPERVISOR_xen_version(XENVER_version, NULL));
+    CHECK(last_trap.count == 0 ||
+          (last_trap.count == 1 && last_trap.vector == X86_EXC_DB));
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
     return T_PASS;
 }
 
@@ -442,6 +511,8 @@ const struct pvg_test tests_hcall[] = {
     { "debugreg.instruction_breakpoint", t_debug_instr_bp },
     { "debugreg.single_step", t_debug_single_step },
     { "debugreg.refusals", t_debug_refusals },
+    { "debugreg.write_watchpoint", t_debug_watchpoint },
+    { "debugreg.mov_ss_syscall", t_debug_mov_ss_syscall },
     { "vcpu_op.timers_runstate", t_vcpu_timers },
     { "physdev_op.unknown_cmd", t_physdev_unknown },
     { NULL, NULL },

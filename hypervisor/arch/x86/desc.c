@@ -18,7 +18,7 @@ static struct tss64 tss __attribute__((aligned(64)));
 static uint64_t gdt_page[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct idt_entry idt[NR_VECTORS] __attribute__((aligned(PAGE_SIZE)));
-static uint8_t ist_stacks[3][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t ist_stacks[4][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static pte_t *gdt_l1;   /* the 16 L1 entries of the GDT window */
 
 static uint64_t seg_desc(uint32_t base, uint32_t limit, unsigned int type,
@@ -108,6 +108,7 @@ void desc_init(void)
     tss.ist[IST_NMI - 1] = (uint64_t)ist_stacks[0] + PAGE_SIZE;
     tss.ist[IST_DF - 1] = (uint64_t)ist_stacks[1] + PAGE_SIZE;
     tss.ist[IST_MC - 1] = (uint64_t)ist_stacks[2] + PAGE_SIZE;
+    tss.ist[IST_DB - 1] = (uint64_t)ist_stacks[3] + PAGE_SIZE;
     tss.iomap_base = sizeof(tss);   /* no I/O bitmap: ring 3 port I/O faults */
     ltr(HV_TSS);
 
@@ -119,6 +120,9 @@ void desc_init(void)
     idt_set(TRAP_nmi, idt_stubs(TRAP_nmi), 0, IST_NMI);
     idt_set(TRAP_double_fault, idt_stubs(TRAP_double_fault), 0, IST_DF);
     idt_set(TRAP_machine_check, idt_stubs(TRAP_machine_check), 0, IST_MC);
+    /* #DB on its own stack: `mov ss` then `syscall` delivers a pending
+     * #DB at the syscall entry, in ring 0 but still on the guest's stack. */
+    idt_set(TRAP_debug, idt_stubs(TRAP_debug), 0, IST_DB);
     lidt(&idtr);
 
     /* syscall: CS/SS 0xe008/0xe010 in; sysret: 0xe033/0xe02b out. */

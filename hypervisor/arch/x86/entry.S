@@ -71,10 +71,24 @@ common_entry:
         cld
         SAVE_ALL
         xor     %ebp, %ebp
-        mov     %rsp, %rdi
+        /* #DB arrives on its IST stack.  From the guest its frame belongs
+         * at guest_regs, where the exit path (which may switch vCPUs)
+         * expects it: move it there.  From the hypervisor it is handled
+         * and returned from here. */
+        cmpl    $1, REGS_entry_vector(%rsp)
+        jne     2f
+        testb   $3, REGS_cs(%rsp)
+        jz      2f
+        mov     %rsp, %rsi
+        leaq    CPU0_INFO + CPUINFO_guest_regs(%rip), %rdi
+        mov     $REGS_sizeof / 8, %ecx
+        rep movsq
+        leaq    CPU0_INFO + CPUINFO_guest_regs(%rip), %rsp
+2:      mov     %rsp, %rdi
         /* NMI, #DF and #MC run on IST stacks, not at guest_regs: never let
          * them reach the guest exit path (which may switch vCPUs).  The
-         * hypervisor path ignores an NMI and treats the others as fatal. */
+         * hypervisor path ignores an NMI and treats the others as fatal;
+         * a #DB from ring 0 (still on its IST stack) is ignored too. */
         cmpl    $2, REGS_entry_vector(%rsp)
         je      1f
         cmpl    $8, REGS_entry_vector(%rsp)

@@ -130,15 +130,20 @@ void do_hv_trap(struct cpu_regs *r)
         log_warn("NMI received (%s context), ignored",
                  regs_from_guest(r) ? "guest" : "hypervisor");
         return;
-    case TRAP_debug:
-        /* Not expected: guests arm instruction breakpoints on their own
-         * addresses only and syscall masks TF.  Ignore it, as Xen ignores
-         * watchpoints hit inside Xen; RF keeps a breakpoint from repeating. */
-        log_warn("#DB in the hypervisor at %#lx, DR6 %#lx, ignored",
-                 (unsigned long)r->rip, read_debugreg(6));
+    case TRAP_debug: {
+        /* A guest's watchpoint hit by the hypervisor (a buffer it copies,
+         * or one pending from `mov ss` before `syscall`), on the IST
+         * stack: ignored, as Xen does.  Said once: a guest can repeat it. */
+        static bool said;
+
+        if (!said)
+            log_warn("#DB in the hypervisor at %#lx, DR6 %#lx, ignored "
+                     "(said once)", (unsigned long)r->rip, read_debugreg(6));
+        said = true;
         write_debugreg(6, X86_DR6_DEFAULT);
         r->rflags |= X86_EFLAGS_RF;
         return;
+    }
     }
     if (r->entry_vector >= 32) {
         log_warn("unexpected interrupt vector %u", r->entry_vector);

@@ -174,14 +174,14 @@ long do_set_segment_base(unsigned long which, unsigned long base,
 
 /*
  * Debug registers, as Xen's set_debugreg for PV: DR0-3 must be guest
- * addresses; DR6 keeps its fixed bits; DR7 keeps bit 10 set, its other
- * reserved bits clear, and GD (general detect) is refused.  Xenia arms
- * instruction breakpoints only (R/W and LEN 00 in every enabled slot): a
- * data or I/O watchpoint could fire inside the hypervisor (a guest buffer
- * it copies, or one hit by `mov ss` just before a `syscall`), taking #DB
- * in ring 0 on the guest's stack; that needs #DB on an IST stack, which
- * Xenia does not have yet, so those get -EPERM.  The running vCPU's
- * registers are in the hardware; pv_debugreg_load() switches them.
+ * addresses (8 bytes of room); DR6 keeps its fixed bits; DR7 keeps bit 10
+ * set, its other reserved bits clear, and GD (general detect) is refused.
+ * Instruction breakpoints and data watchpoints are armed.  A watchpoint
+ * the hypervisor itself hits (copying a guest buffer, or pending from a
+ * `mov ss` just before `syscall`) arrives in ring 0 on #DB's IST stack
+ * and is ignored, as Xen does.  I/O breakpoints (R/W 10) get -EPERM: Xen
+ * emulates them when the guest set CR4.DE; Xenia does not.  The running
+ * vCPU's registers are in the hardware; pv_debugreg_load() switches them.
  */
 #define DR7_ACTIVE_MASK   0xffUL               /* L0-3, G0-3 */
 #define DR7_RESERVED_ZERO 0xffffffff0000d800UL /* bits 11-12, 14-15, 32-63 */
@@ -204,15 +204,15 @@ void pv_debugreg_load(struct vcpu *v)
     }
 }
 
-/* Only instruction breakpoints: R/W 00 and LEN 00 in each enabled slot. */
-static bool dr7_instruction_only(unsigned long dr7)
+/* An enabled slot asks for an I/O breakpoint (R/W 10). */
+static bool dr7_has_io(unsigned long dr7)
 {
     unsigned int i;
 
     for (i = 0; i < 4; i++)
-        if ((dr7 >> (2 * i)) & 3 && (dr7 >> (16 + 4 * i)) & 0xf)
-            return false;
-    return true;
+        if ((dr7 >> (2 * i)) & 3 && ((dr7 >> (16 + 4 * i)) & 3) == 2)
+            return true;
+    return false;
 }
 
 long do_set_debugreg(unsigned long reg, unsigned long value, unsigned long a3,
@@ -223,7 +223,7 @@ long do_set_debugreg(unsigned long reg, unsigned long value, unsigned long a3,
     (void)a3, (void)a4, (void)a5;
     switch (reg) {
     case 0: case 1: case 2: case 3:
-        if (!is_canonical(value) || !guest_range_ok(value, 1))
+        if (!is_canonical(value) || !guest_range_ok(value, 8))
             return -XEN_EPERM;
         break;
     case 6:
@@ -231,7 +231,7 @@ long do_set_debugreg(unsigned long reg, unsigned long value, unsigned long a3,
         break;
     case 7:
         value = (value & ~DR7_RESERVED_ZERO) | X86_DR7_DEFAULT;
-        if ((value & DR7_GD) || !dr7_instruction_only(value))
+        if ((value & DR7_GD) || dr7_has_io(value))
             return -XEN_EPERM;
         break;
     default:

@@ -33,6 +33,7 @@
 #define IST_NMI 1
 #define IST_DF  2
 #define IST_MC  3
+#define IST_DB  4
 
 /* Vectors whose exceptions push an error code. */
 #define TRAP_HAS_ERRCODE_MASK ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | \
