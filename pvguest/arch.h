@@ -25,9 +25,13 @@
 #define MSR_EFER            0xc0000080U
 
 #define X86_CR0_PE  (1UL << 0)
+#define X86_CR0_MP  (1UL << 1)
+#define X86_CR0_EM  (1UL << 2)
 #define X86_CR0_TS  (1UL << 3)
 #define X86_CR0_PG  (1UL << 31)
 #define X86_CR4_PAE (1UL << 5)
+#define X86_CR4_OSFXSR     (1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
 
 #define X86_EFLAGS_IF   (1UL << 9)
 
@@ -95,6 +99,22 @@ static inline uint64_t read_cr4(void)
 static inline void clts(void)
 {
     asm volatile("clts" ::: "memory");
+}
+
+static inline void write_cr4(uint64_t v)
+{
+    asm volatile("mov %0, %%cr4" :: "r"(v) : "memory");
+}
+
+/* x87/SSE state, 512 bytes, 16-aligned (unprivileged: any ring). */
+static inline void fxsave(void *area)
+{
+    asm volatile("fxsave64 %0" : "=m"(*(char (*)[512])area));
+}
+
+static inline void fxrstor(const void *area)
+{
+    asm volatile("fxrstor64 %0" :: "m"(*(const char (*)[512])area));
 }
 
 static inline uint64_t rdmsr(uint32_t msr)

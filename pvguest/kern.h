@@ -87,6 +87,9 @@ struct thread {
     struct thread *sleep_next;
     struct waitq done;                  /* woken when it exits */
     unsigned int id;
+    /* A process's x87/SSE registers while switched out (fxsave image);
+     * the kernel itself never touches them. */
+    uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
 extern struct thread *current;
@@ -156,6 +159,7 @@ void uprog_protection_fault(long unused0, long unused1);
 void uprog_kernel_read(long unused0, long unused1);
 void uprog_privileged(long unused0, long unused1);
 void uprog_fork(long unused0, long unused1);
+void uprog_fpu(long seed, long rounds);
 void uprog_fork_limit(long unused0, long unused1);
 void uprog_exhaust(long unused0, long unused1);
 void uprog_pipe_pingpong(long rounds, long unused);

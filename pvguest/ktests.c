@@ -435,6 +435,26 @@ static enum test_result t_user_fork(void)
     return T_PASS;
 }
 
+/*
+ * Three processes keep different xmm0 and MXCSR values across 50 yields
+ * to each other, and each forks a child that starts with its registers.
+ */
+static enum test_result t_user_fpu(void)
+{
+    struct proc *p[3];
+    unsigned int i;
+
+    for (i = 0; i < 3; i++) {
+        p[i] = proc_spawn(uprog_fpu, (long)i + 1, 50);
+        CHECK(p[i] != NULL);
+    }
+    for (i = 0; i < 3; i++)
+        proc_start(p[i]);
+    for (i = 0; i < 3; i++)
+        CHECK_EQ(proc_wait(p[i]), 0);
+    return T_PASS;
+}
+
 /* A fork bomb meets the process table's limit; everything comes back. */
 static enum test_result t_user_fork_limit(void)
 {
@@ -534,6 +554,7 @@ static const struct pvg_test kern_tests[] = {
     { "kern.user.fault_handler_faults", t_user_handler_faults },
     { "kern.user.mmap_room", t_user_mmap_room },
     { "kern.user.fork", t_user_fork },
+    { "kern.user.fpu_state", t_user_fpu },
     { "kern.user.pipe_pingpong", t_user_pipe },
     { "kern.user.fork_limit", t_user_fork_limit },
     { "kern.user.out_of_memory", t_user_out_of_memory },

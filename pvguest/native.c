@@ -498,6 +498,13 @@ static const struct pvop_patch native_patches[] = {
     PATCH(read_cr2, 0x0f, 0x20, 0xd0),          /* mov %cr2, %rax */
 };
 
+/* SSE needs CR4.OSFXSR (and fxsave saves XMM only with it); no #NM. */
+static void native_fpu_init(void)
+{
+    write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) | X86_CR0_MP);
+    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+}
+
 const struct pv_ops pv_native = {
     .name = "native",
     .patches = native_patches,
@@ -526,6 +533,7 @@ const struct pv_ops pv_native = {
     .cpuid = native_cpuid,
     .rdmsr = native_rdmsr,
     .wrmsr = native_wrmsr,
+    .fpu_init = native_fpu_init,
     .inb = native_inb,
     .outb = native_outb,
     .user_cs = GDT_USER_CS,

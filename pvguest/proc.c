@@ -244,6 +244,17 @@ static void proc_first_entry(void *arg)
     enter_user(top_frame(current));
 }
 
+/* The x87/SSE state a process starts with: what fninit leaves, MXCSR reset. */
+static void fpu_reset(uint8_t *fpu)
+{
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80;
+
+    memset(fpu, 0, 512);
+    memcpy(fpu, &fcw, sizeof(fcw));     /* FCW at 0 */
+    memcpy(fpu + 24, &mxcsr, sizeof(mxcsr));
+}
+
 static struct thread *proc_thread(struct proc *p, void (*fn)(void *))
 {
     struct thread *t = thread_new(fn, NULL);
@@ -251,6 +262,7 @@ static struct thread *proc_thread(struct proc *p, void (*fn)(void *))
     if (t) {
         t->proc = p;
         p->thread = t;
+        fpu_reset(t->fpu);
     }
     return t;
 }
@@ -389,6 +401,7 @@ static long sys_fork(struct proc *self, const struct cpu_regs *regs)
     }
     *top_frame(t) = *regs;
     top_frame(t)->rax = 0;
+    fxsave(t->fpu);                     /* the parent's registers, live here */
     thread_run(t);
     return c->pid;
 fail_as:

@@ -89,6 +89,7 @@ struct pv_ops {
     void (*cpuid)(uint32_t leaf, uint32_t sub, uint32_t res[4]);
     uint64_t (*rdmsr)(uint32_t msr);
     void (*wrmsr)(uint32_t msr, uint64_t val);
+    void (*fpu_init)(void);             /* make x87/SSE usable, TS clear */
     uint8_t (*inb)(uint16_t port);
     void (*outb)(uint16_t port, uint8_t val);
     uint16_t user_cs, user_ss;          /* selectors for ring-3 frames */

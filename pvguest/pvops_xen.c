@@ -361,6 +361,12 @@ static void __noreturn xen_shutdown(int code)
 
 void __noreturn pvg_ret_to_user(struct cpu_regs *regs);     /* entry.S */
 
+/* Xen owns CR0/CR4 (OSFXSR is on); only the virtual TS is ours to clear. */
+static void xen_fpu_init(void)
+{
+    HYPERVISOR_fpu_taskswitch(0);
+}
+
 const struct pv_ops pv_xen = {
     .name = "xen",
     .save_fl = xen_save_fl,
@@ -388,6 +394,7 @@ const struct pv_ops pv_xen = {
     .cpuid = xen_cpuid,
     .rdmsr = xen_rdmsr,
     .wrmsr = xen_wrmsr,
+    .fpu_init = xen_fpu_init,
     .inb = xen_inb,
     .outb = xen_outb,
     .user_cs = FLAT_USER_CS,

@@ -60,6 +60,11 @@ static void switch_to(struct thread *next)
 
     if (next == prev)
         return;
+    /* Eager: a process's x87/SSE registers go with it. */
+    if (prev->proc)
+        fxsave(prev->fpu);
+    if (next->proc)
+        fxrstor(next->fpu);
     if (next->proc) {
         pv_start_context_switch();
         pv_load_sp0(kstack_top(next));
@@ -290,6 +295,7 @@ static void idle_loop(void *unused)
  */
 int sched_init(void)
 {
+    pv->fpu_init();                     /* processes may use x87/SSE */
     boot_thread.state = T_RUNNABLE;
     boot_thread.id = 0;
     current = &boot_thread;

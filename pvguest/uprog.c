@@ -247,6 +247,55 @@ void uprog_fork(long unused0, long unused1)
     sys_exit(0);
 }
 
+/*
+ * x87/SSE state is the process's own: xmm0 and MXCSR (its rounding bits)
+ * set from the seed survive `rounds` yields to other processes doing the
+ * same with other seeds; fork hands the child the parent's registers.
+ * (This file is built without SSE code of its own: only the asm uses it.)
+ */
+static inline void fpu_set(uint64_t x, uint32_t mxcsr)
+{
+    asm volatile("movq %0, %%xmm0\n\tldmxcsr %1" :: "r"(x), "m"(mxcsr));
+}
+
+static inline int fpu_check(uint64_t x, uint32_t mxcsr)
+{
+    uint64_t got;
+    uint32_t mx;
+
+    asm volatile("movq %%xmm0, %0\n\tstmxcsr %1" : "=r"(got), "=m"(mx));
+    return got == x && mx == mxcsr;
+}
+
+void uprog_fpu(long seed, long rounds)
+{
+    uint64_t x = (uint64_t)seed * 0x0101010101010101ULL;
+    uint32_t mxcsr = 0x1f80 | (((uint32_t)seed & 3) << 13);
+    long i, pid, code;
+
+    fpu_set(x, mxcsr);
+    for (i = 0; i < rounds; i++) {
+        if (sys0(SYS_yield))
+            sys_exit(1);
+        if (!fpu_check(x, mxcsr))
+            sys_exit(2);
+    }
+    pid = sys0(SYS_fork);
+    if (pid < 0)
+        sys_exit(3);
+    if (pid == 0) {
+        if (!fpu_check(x, mxcsr))
+            sys_exit(44);
+        fpu_set(~x, 0x1f80);            /* the parent must not see this */
+        sys0(SYS_yield);
+        sys_exit(fpu_check(~x, 0x1f80) ? 42 : 45);
+    }
+    code = sys3(SYS_wait, pid, 0, 0);
+    if (code != 42)
+        sys_exit(code == 44 || code == 45 ? code : 4);
+    sys_exit(fpu_check(x, mxcsr) ? 0 : 5);
+}
+
 /* Fork until the kernel says no; every child then exits and is reaped. */
 void uprog_fork_limit(long unused0, long unused1)
 {
