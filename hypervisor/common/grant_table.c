@@ -158,13 +158,19 @@ static int16_t op_copy(struct domain *self, struct gnttab_copy *c)
     return GNTST_okay;
 }
 
-/* Ops with a status field: run count of them, each copied in and back. */
+/*
+ * Ops with a status field: run count of them, each copied in and back.
+ * Past HYPERCALL_CHUNK the rest continues as the same call further on, as
+ * Xen's does (uop advanced, count reduced).
+ */
 #define GNTTAB_OP(type, fn)                                                    \
     do {                                                                       \
         for (i = 0; i < count; i++) {                                          \
             type op;                                                           \
             unsigned long a = uop + i * sizeof(op);                            \
                                                                                \
+            if (i == HYPERCALL_CHUNK)                                          \
+                return hypercall_continuation(cmd, a, count - i, 0, 0);        \
             if (copy_from_guest(&op, a, sizeof(op)))                           \
                 return -XEN_EFAULT;                                            \
             op.status = fn(d, &op);                                            \
@@ -182,7 +188,8 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count
     unsigned long i;
 
     (void)a4, (void)a5;
-    if (count > 512)
+    count = (unsigned int)count;        /* Xen's count is an unsigned int */
+    if ((int)count < 0)
         return -XEN_EINVAL;
     switch (cmd) {
     case GNTTABOP_query_size:
