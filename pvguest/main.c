@@ -152,6 +152,8 @@ void __noreturn pvg_main(start_info_t *si)
         rc = pingpong_main();
     else if (!strcmp(role, "spin"))
         rc = spin_main();
+    else if (!strcmp(role, "watchdog"))
+        rc = watchdog_main();
     else if (!strcmp(role, "unpriv"))
         rc = unpriv_main();
     else if (!strcmp(role, "lifecycle"))

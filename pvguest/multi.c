@@ -115,12 +115,14 @@ static bool port_pending(evtchn_port_t port)
 }
 
 /*
- * dom0: "wait domains=N" -- sleep on VIRQ_DOM_EXC until domains 1..N have
- * all shut down, report how, and succeed if every one powered off.
+ * dom0: "wait domains=N [want=R]" -- sleep on VIRQ_DOM_EXC until domains
+ * 1..N have all shut down, report how, and succeed if every one shut down
+ * with reason R (default SHUTDOWN_poweroff).
  */
 int wait_main(void)
 {
     unsigned long n = cmdline_ulong("domains", 1), left = n, d;
+    unsigned long want = cmdline_ulong("want", SHUTDOWN_poweroff);
     evtchn_bind_virq_t bind = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
     bool done[MAX_WAIT_DOMAINS] = { false };
     int failures = 0;
@@ -148,7 +150,7 @@ int wait_main(void)
             printf("pvguest: domain %lu shut down, code %u\n", d,
                    (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
             if (((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask) !=
-                SHUTDOWN_poweroff)
+                want)
                 failures++;
         }
         if (left) {
@@ -328,6 +330,35 @@ int pingpong_main(void)
         return 1;
     printf("pingpong: %lu round trips done\n", count);
     return 0;
+}
+
+/*
+ * domU: "watchdog": arm a 2 s watchdog (SCHEDOP_watchdog), feed it every
+ * 500 ms for 4 s, then stop and wait: the hypervisor must shut the domain
+ * down with SHUTDOWN_watchdog (dom0's "wait want=4" checks the reason).
+ */
+int watchdog_main(void)
+{
+    struct sched_watchdog w = { .id = 0, .timeout = 2 };
+    long id = HYPERVISOR_sched_op(SCHEDOP_watchdog, &w);
+    unsigned int i;
+
+    if (id <= 0) {
+        printf("watchdog: arming failed (%ld)\n", id);
+        return 1;
+    }
+    for (i = 0; i < 8; i++) {
+        poll_port(1, 500000000);       /* port 1 is never signalled */
+        w.id = (uint32_t)id;
+        w.timeout = 2;
+        if (HYPERVISOR_sched_op(SCHEDOP_watchdog, &w)) {
+            printf("watchdog: feeding failed\n");
+            return 1;
+        }
+    }
+    printf("watchdog: fed for 4 s, now starving it\n");
+    for (;;)
+        poll_port(1, 0);
 }
 
 /* "spin ms=T": count loop iterations for T ms of system time. */

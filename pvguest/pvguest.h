@@ -72,6 +72,7 @@ void pvg_console_write(const char *buf, int n);   /* console.c */
 int wait_main(void);                              /* multi.c */
 int pingpong_main(void);
 int spin_main(void);
+int watchdog_main(void);                          /* multi.c */
 int unpriv_main(void);
 int lifecycle_main(void);
 int build_main(void);

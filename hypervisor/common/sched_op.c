@@ -25,6 +25,45 @@ static long sched_poll(struct vcpu *v, unsigned long arg)
     return arch_vcpu_poll(v, ports, p.nr_ports, p.timeout);
 }
 
+/*
+ * SCHEDOP_watchdog, as Xen: id 0 takes a free watchdog (-ENOSPC if both
+ * are taken) and arms it, returning its id (1 or 2); a taken id is re-armed
+ * (0), or freed with timeout 0 (0); an id not taken is -EINVAL.  (Xen 4.17
+ * returns its -ENOSPC zero-extended from 32 bits; Xenia sign-extends.)  A watchdog left
+ * to expire shuts the domain down with SHUTDOWN_watchdog (timers_run).
+ */
+static long sched_watchdog(struct domain *d, unsigned long arg)
+{
+    struct sched_watchdog w;
+    unsigned int i;
+    long rc = 0;
+
+    if (copy_from_guest(&w, arg, sizeof(w)))
+        return -XEN_EFAULT;
+    if (w.id > NR_DOMAIN_WATCHDOG_TIMERS)
+        return -XEN_EINVAL;
+    if (w.id == 0) {
+        for (i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++)
+            if (!(d->watchdog_inuse & (1u << i)))
+                break;
+        if (i == NR_DOMAIN_WATCHDOG_TIMERS)
+            return -XEN_ENOSPC;
+        d->watchdog_inuse |= 1u << i;
+        w.id = i + 1;
+        rc = w.id;
+    } else if (!(d->watchdog_inuse & (1u << (w.id - 1)))) {
+        return -XEN_EINVAL;
+    } else if (w.timeout == 0) {
+        d->watchdog_inuse &= ~(1u << (w.id - 1));
+        d->watchdog_deadline[w.id - 1] = 0;
+        return 0;
+    }
+    /* Never 0 (that means disarmed), even for a timeout of 0 at boot. */
+    d->watchdog_deadline[w.id - 1] = arch_now_ns() + w.timeout * 1000000000ULL + 1;
+    timers_run();                       /* arm the hardware for it */
+    return rc;
+}
+
 long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
                  unsigned long a4, unsigned long a5)
 {
@@ -65,6 +104,8 @@ long do_sched_op(unsigned long cmd, unsigned long arg, unsigned long a3,
             return -XEN_EFAULT;
         v->domain->shutdown_code = (uint8_t)s.reason;
         return 0;
+    case SCHEDOP_watchdog:
+        return sched_watchdog(v->domain, arg);
     default:
         return -XEN_ENOSYS;
     }

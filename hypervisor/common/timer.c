@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* vCPU timers: single-shot and periodic deadlines that raise VIRQ_TIMER. */
+#include <xenia/console.h>
 #include <xenia/event.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
@@ -41,7 +42,23 @@ void timers_run(void)
     struct domain *d;
 
     for (i = 0; (d = domain_iterate(&i)) != NULL;) {
-        unsigned int vid;
+        unsigned int vid, w;
+
+        for (w = 0; w < NR_DOMAIN_WATCHDOG_TIMERS; w++) {
+            uint64_t dl = d->watchdog_deadline[w];
+
+            if (!dl)
+                continue;
+            if (dl <= now) {
+                d->watchdog_deadline[w] = 0;    /* fires once, as Xen's */
+                if (domain_is_dead(d))
+                    continue;                   /* already shutting down */
+                printk("watchdog %u of %s fired", w + 1, d->name);
+                domain_shutdown(d, SHUTDOWN_watchdog);
+            } else if (!next || dl < next) {
+                next = dl;
+            }
+        }
 
         for (vid = 0; vid < d->max_vcpus; vid++) {
             struct vcpu *v = d->vcpu[vid];

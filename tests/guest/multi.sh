@@ -157,6 +157,16 @@ else
     ko multi.debug_keys
 fi
 
+# 11. A domU arms a 2 s watchdog (SCHEDOP_watchdog), feeds it for 4 s, then
+#     stops: the hypervisor shuts it down with reason watchdog (4).
+if boot $PV "wait domains=1 want=4" --module "$PV,xenia.name=wd watchdog" &&
+    grep -q '^(wd) watchdog: fed for 4 s' "$log" &&
+    grep -q '^(d0) pvguest: domain 1 shut down, code 4' "$log"; then
+    ok multi.watchdog_fires
+else
+    ko multi.watchdog_fires
+fi
+
 rm -f "$log"
 echo "multi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

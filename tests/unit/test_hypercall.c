@@ -186,6 +186,7 @@ static struct {
     unsigned int block, yield, runstate_update, time_update, memory_op,
         memory_reservation;
     unsigned int register_info, read_input, domain_shutdown, poll, timer_op;
+    unsigned int timers_run;
 } calls;
 static evtchn_port_t poll_ports[8];
 static unsigned int poll_n, timer_cmd;
@@ -232,6 +233,12 @@ void arch_vcpu_time_update(struct vcpu *v)
 uint64_t arch_now_ns(void)
 {
     return 1000000;
+}
+
+/* timer.c is not linked here: count the re-arms it would do. */
+void timers_run(void)
+{
+    calls.timers_run++;
 }
 
 long arch_memory_op(unsigned int cmd, unsigned long arg)
@@ -1223,6 +1230,37 @@ START_TEST(test_sched_shutdown_code)
 }
 END_TEST
 
+static long watchdog(uint32_t id, uint32_t timeout)
+{
+    struct sched_watchdog w = {.id = id, .timeout = timeout};
+
+    memcpy(gptr(G_RW + 0x200), &w, sizeof(w));
+    return schedop(SCHEDOP_watchdog, G_RW + 0x200);
+}
+
+/* Xen's watchdogs: two per domain, taken with id 0, fed, freed with 0. */
+START_TEST(test_sched_watchdog)
+{
+    ck_assert_int_eq(watchdog(0, 30), 1);
+    ck_assert_uint_eq(domu.watchdog_deadline[0], 1000000 + 30000000000ULL + 1);
+    ck_assert_int_eq(watchdog(0, 5), 2);
+    ck_assert_int_eq(watchdog(0, 5), -XEN_ENOSPC);
+    ck_assert_int_eq(watchdog(1, 60), 0);       /* fed: a new deadline */
+    ck_assert_uint_eq(domu.watchdog_deadline[0], 1000000 + 60000000000ULL + 1);
+    ck_assert_int_eq(watchdog(3, 5), -XEN_EINVAL);
+    ck_assert_int_eq(watchdog(~0u, 5), -XEN_EINVAL);
+    ck_assert_int_eq(watchdog(1, 0), 0);        /* freed */
+    ck_assert_uint_eq(domu.watchdog_deadline[0], 0);
+    ck_assert_int_eq(watchdog(1, 0), -XEN_EINVAL);
+    ck_assert_int_eq(watchdog(1, 5), -XEN_EINVAL);
+    ck_assert_int_eq(watchdog(0, 7), 1);        /* the free one again */
+    ck_assert_uint_eq(calls.timers_run, 4);     /* every arm re-programs */
+    ck_assert_uint_eq(dom0.watchdog_inuse, 0);  /* per domain */
+    ck_assert_int_eq(schedop(SCHEDOP_watchdog, G_NONE), -XEN_EFAULT);
+    ck_assert_uint_eq(calls.domain_shutdown, 0);
+}
+END_TEST
+
 static const unsigned long sched_bad_ptrs[] = {
     0, G_NONE, HOLE_START, G_NONCANON, G_RW_END - 2, ~0UL,
 };
@@ -1283,7 +1321,6 @@ START_TEST(test_sched_poll)
 END_TEST
 
 static const unsigned long sched_unknown[] = {
-    SCHEDOP_watchdog,
     SCHEDOP_pin_override,
     8,
     99,
@@ -1836,6 +1873,7 @@ static Suite *hypercall_suite(void)
     TC("sched_yield_block", test_sched_yield_block);
     TCL("sched_shutdown", test_sched_shutdown, ARRAY_SIZE(shutdown_cases));
     TC("sched_shutdown_code", test_sched_shutdown_code);
+    TC("sched_watchdog", test_sched_watchdog);
     TCL("sched_bad_pointer", test_sched_bad_pointer,
         ARRAY_SIZE(sched_bad_ptrs));
     TC("sched_poll", test_sched_poll);

@@ -110,6 +110,11 @@ struct domain {
     enum domain_state state;
     unsigned int shutdown_reason;
     unsigned int shutdown_code;  /* from SCHEDOP_shutdown_code, ~0u = unset */
+    /* SCHEDOP_watchdog: system-time deadlines, 0 = not armed; id i+1 is
+     * in use while its bit is set in watchdog_inuse. */
+#define NR_DOMAIN_WATCHDOG_TIMERS 2
+    uint64_t watchdog_deadline[NR_DOMAIN_WATCHDOG_TIMERS];
+    unsigned int watchdog_inuse;
 
     unsigned long tot_pages, max_pages;
     struct page_list page_list;  /* every frame the domain owns */
