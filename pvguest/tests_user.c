@@ -197,6 +197,48 @@ static enum test_result t_user_io_gp(void)
     return T_PASS;
 }
 
+/* Ports 0-255: every bit set (denied) but port 0x80's. */
+static uint8_t io_bitmap[32];
+
+static void u_io_bitmap(void)
+{
+    uint8_t v = 0;
+
+    asm volatile("1: inb $0x80, %0\n\t2:\n\t" EXTABLE(1b, 2b) : "+a"(v) :: "memory");
+    user_out[0] = last_trap.count;
+    asm volatile("1: inb $0x81, %0\n\t2:\n\t" EXTABLE(1b, 2b) : "+a"(v) :: "memory");
+    user_out[1] = last_trap.count;
+    asm volatile("1: inw $0x80, %w0\n\t2:\n\t" EXTABLE(1b, 2b) : "+a"(v) :: "memory");
+    user_out[2] = last_trap.count;
+    usys(USYS_EXIT, 0, 0);
+}
+
+/*
+ * PHYSDEVOP_set_iobitmap: with IOPL 0, user mode may use exactly the
+ * ports whose bits are clear (the bitmap lives in kernel memory); a
+ * word access needs both ports.  Over 65536 ports: -EINVAL.
+ */
+static enum test_result t_user_io_bitmap(void)
+{
+    struct physdev_set_iobitmap bm = { .nr_ports = 256 };
+
+    memset(io_bitmap, 0xff, sizeof(io_bitmap));
+    io_bitmap[0x80 / 8] &= (uint8_t)~(1u << (0x80 % 8));
+    set_xen_guest_handle(bm.bitmap, io_bitmap);
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &bm), 0);
+    trap_reset();
+    CHECK_EQ(user_run(u_io_bitmap), 0);
+    bm.nr_ports = 0;
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &bm), 0);
+    CHECK_EQ(user_out[0], 0);                   /* port 0x80: allowed */
+    CHECK_EQ(user_out[1], 1);                   /* 0x81: #GP */
+    CHECK_EQ(user_out[2], 2);                   /* 0x80-0x81 as a word: #GP */
+    CHECK_EQ(last_trap.vector, X86_EXC_GP);
+    bm.nr_ports = 65537;
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &bm), -XEN_EINVAL);
+    return T_PASS;
+}
+
 static void restore_syscall_callback(struct cpu_regs *regs)
 {
     (void)regs;
@@ -235,6 +277,7 @@ const struct pvg_test tests_user[] = {
     { "user.iret_vgcf_in_syscall", t_user_iret_in_syscall },
     { "user.page_fault_user_bit", t_user_pf },
     { "user.int80_direct", t_user_int80 },
+    { "user.io_bitmap", t_user_io_bitmap },
     { "user.int_dpl_rules", t_user_int_dpl },
     { "user.gs_swap", t_user_gs_swap },
     { "user.io_and_cli_gp", t_user_io_gp },

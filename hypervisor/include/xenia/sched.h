@@ -63,6 +63,8 @@ struct vcpu {
     unsigned long fs_base, gs_base_kernel, gs_base_user;
     uint16_t fs_sel, gs_sel;
     unsigned int iopl;           /* virtual IOPL, 0-3 */
+    unsigned long iobmp;        /* PHYSDEVOP_set_iobitmap: guest VA of the bitmap */
+    unsigned int iobmp_limit;   /* ports it covers (0: none) */
 
     struct trap_info trap_ctxt[NR_VECTORS];
     unsigned long event_callback, failsafe_callback;

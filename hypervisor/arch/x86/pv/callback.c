@@ -282,6 +282,18 @@ long do_physdev_op(unsigned long cmd, unsigned long arg, unsigned long a3,
             return -XEN_EINVAL;
         v->iopl = iopl.iopl;
         return 0;
+    case PHYSDEVOP_set_iobitmap: {
+        /* As Xen: recorded, read at each access the IOPL does not cover. */
+        struct physdev_set_iobitmap bm;
+
+        if (copy_from_guest(&bm, arg, sizeof(bm)))
+            return -XEN_EFAULT;
+        if (bm.nr_ports > 65536)
+            return -XEN_EINVAL;
+        v->iobmp = (unsigned long)bm.bitmap.p;
+        v->iobmp_limit = bm.nr_ports;
+        return 0;
+    }
     default:
         return -XEN_ENOSYS;
     }

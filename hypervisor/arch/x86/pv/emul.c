@@ -68,14 +68,41 @@ static void emulate_out(struct domain *d, struct cpu_regs *r, unsigned int port,
         outl((uint32_t)r->rax, port);
 }
 
+/*
+ * The guest's I/O bitmap (PHYSDEVOP_set_iobitmap), as Xen reads it: a
+ * clear bit per port allows it; ports past the limit, and bytes that
+ * cannot be read, deny.  It is in guest kernel memory, so from user mode
+ * it is read through the kernel's page tables.
+ */
+static bool iobitmap_allows(struct vcpu *v, unsigned int port, unsigned int size)
+{
+    uint8_t b0 = 0xff, b1 = 0xff, t;
+    bool user = !v->kernel_mode;
+
+    if (port + size > v->iobmp_limit)
+        return false;
+    if (user) {
+        v->kernel_mode = true;
+        pv_load_cr3(v);
+    }
+    if (!copy_from_guest(&t, v->iobmp + port / 8, 1)) {
+        b0 = t;
+        if (!copy_from_guest(&t, v->iobmp + port / 8 + 1, 1))
+            b1 = t;
+    }
+    if (user) {
+        v->kernel_mode = false;
+        pv_load_cr3(v);
+    }
+    return !(((unsigned int)b1 << 8 | b0) & (((1u << size) - 1) << (port & 7)));
+}
+
 static bool emulate_io(struct vcpu *v, struct cpu_regs *r, struct insn *in)
 {
     uint8_t op = in->bytes[in->len];
     unsigned int size = (op & 1) ? (in->opsize ? 2 : 4) : 1;
     unsigned int port;
 
-    if (v->iopl < guest_cpl(v))
-        return false;
     switch (op) {
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:
         port = in->bytes[in->len + 1];
@@ -88,6 +115,8 @@ static bool emulate_io(struct vcpu *v, struct cpu_regs *r, struct insn *in)
     default:
         return false;
     }
+    if (v->iopl < guest_cpl(v) && !iobitmap_allows(v, port, size))
+        return false;
     if (op == 0xe4 || op == 0xe5 || op == 0xec || op == 0xed)
         emulate_in(v->domain, r, port, size);
     else
