@@ -28,9 +28,10 @@ static long sched_poll(struct vcpu *v, unsigned long arg)
 /*
  * SCHEDOP_watchdog, as Xen: id 0 takes a free watchdog (-ENOSPC if both
  * are taken) and arms it, returning its id (1 or 2); a taken id is re-armed
- * (0), or freed with timeout 0 (0); an id not taken is -EINVAL.  (Xen 4.17
- * returns its -ENOSPC zero-extended from 32 bits; Xenia sign-extends.)  A watchdog left
- * to expire shuts the domain down with SHUTDOWN_watchdog (timers_run).
+ * (0), or freed with timeout 0 (0); an id not taken is -EINVAL.  A watchdog
+ * left to expire shuts the domain down with SHUTDOWN_watchdog (timers_run).
+ * Xen 4.17 returns its -ENOSPC zero-extended from 32 bits; Xenia's is
+ * sign-extended (the same to a caller that takes an int, as Linux does).
  */
 static long sched_watchdog(struct domain *d, unsigned long arg)
 {
@@ -58,7 +59,7 @@ static long sched_watchdog(struct domain *d, unsigned long arg)
         d->watchdog_deadline[w.id - 1] = 0;
         return 0;
     }
-    /* Never 0 (that means disarmed), even for a timeout of 0 at boot. */
+    /* +1: a deadline of 0 means disarmed (timeout 0 fires at once, as Xen). */
     d->watchdog_deadline[w.id - 1] = arch_now_ns() + w.timeout * 1000000000ULL + 1;
     timers_run();                       /* arm the hardware for it */
     return rc;
