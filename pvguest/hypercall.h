@@ -16,6 +16,7 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
+#include <xen/arch-x86/xen-mca.h>
 
 /*
  * Both take the arguments in SysV order with the hypercall number last and
@@ -147,5 +148,8 @@ struct xenia_page_info {
 
 static inline long HYPERVISOR_xenia_debug_op(unsigned cmd, void *arg)
 { return HC(__HYPERVISOR_xenia_debug_op, cmd, arg, 0, 0, 0); }
+
+static inline long HYPERVISOR_mca(struct xen_mc *op)
+{ return HC(__HYPERVISOR_mca, op, 0, 0, 0, 0); }
 
 #endif /* PVGUEST_HYPERCALL_H */

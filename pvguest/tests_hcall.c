@@ -481,6 +481,65 @@ static enum test_result t_watchdog(void)
     return T_PASS;
 }
 
+/*
+ * The machine-check hypercall as Linux's dom0 mcelog driver uses it:
+ * the CPU count, each CPU's record (checked against CPUID), a fetch that
+ * finds no telemetry; a wrong interface version and a bad command.
+ */
+static struct xen_mc mc_op;
+static struct mcinfo_logical_cpu mc_cpus[4];
+static struct mc_info mc_data;
+
+static enum test_result t_mca(void)
+{
+    struct cpuid_res r;
+    char vendor[12];
+    uint32_t n, family, model;
+
+    memset(&mc_op, 0, sizeof(mc_op));
+    mc_op.cmd = XEN_MC_physcpuinfo;
+    mc_op.interface_version = XEN_MCA_INTERFACE_VERSION;
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), 0);
+    n = mc_op.u.mc_physcpuinfo.ncpus;
+    CHECK(n >= 1);
+    mc_op.u.mc_physcpuinfo.ncpus = n < 4 ? n : 4;
+    set_xen_guest_handle(mc_op.u.mc_physcpuinfo.info, mc_cpus);
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), 0);
+    CHECK_EQ(mc_cpus[0].mc_cpunr, 0);
+    pv_cpuid(0, 0, &r);
+    memcpy(vendor, &r.b, 4);
+    memcpy(vendor + 4, &r.d, 4);
+    memcpy(vendor + 8, &r.c, 4);
+    CHECK(!memcmp(mc_cpus[0].mc_vendorid, vendor, 12));
+    pv_cpuid(1, 0, &r);
+    family = (r.a >> 8) & 0xf;
+    model = (r.a >> 4) & 0xf;
+    if (family == 0xf)
+        family += (r.a >> 20) & 0xff;
+    if (family >= 6)
+        model |= ((r.a >> 16) & 0xf) << 4;
+    CHECK_EQ(mc_cpus[0].mc_family, family);
+    CHECK_EQ(mc_cpus[0].mc_model, model);
+    CHECK_EQ(mc_cpus[0].mc_step, r.a & 0xf);
+
+    memset(&mc_op, 0, sizeof(mc_op));
+    mc_op.cmd = XEN_MC_fetch;
+    mc_op.interface_version = XEN_MCA_INTERFACE_VERSION;
+    mc_op.u.mc_fetch.flags = XEN_MC_URGENT;
+    set_xen_guest_handle(mc_op.u.mc_fetch.data, &mc_data);
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), 0);
+    CHECK(mc_op.u.mc_fetch.flags & XEN_MC_NODATA);
+    mc_op.u.mc_fetch.flags = 0;                     /* neither urgency */
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), -XEN_EINVAL);
+    mc_op.cmd = 99;
+    mc_op.u.mc_fetch.flags = XEN_MC_URGENT;
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), -XEN_EINVAL);
+    mc_op.cmd = XEN_MC_fetch;
+    mc_op.interface_version = XEN_MCA_INTERFACE_VERSION + 1;
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), -XEN_EACCES);
+    return T_PASS;
+}
+
 static enum test_result t_vcpu_timers(void)
 {
     struct vcpu_set_singleshot_timer st = {
@@ -536,6 +595,7 @@ const struct pvg_test tests_hcall[] = {
     { "stack_switch.ok", t_stack_switch },
     { "memory_op.unknown_cmd", t_memory_op_unknown },
     { "sched.watchdog", t_watchdog },
+    { "mca.physcpuinfo_and_fetch", t_mca },
     { "debugreg.set_get", t_debugreg },
     { "debugreg.instruction_breakpoint", t_debug_instr_bp },
     { "debugreg.single_step", t_debug_single_step },

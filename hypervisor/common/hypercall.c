@@ -3,6 +3,7 @@
 #include <xenia/hypercall.h>
 #include <xenia/guest_access.h>
 #include <xenia/event.h>
+#include <xen/arch-x86/xen-mca.h>   /* __HYPERVISOR_mca */
 
 #define HC(nr, fn, flags) [__HYPERVISOR_##nr] = { #nr, fn, flags }
 
@@ -33,6 +34,7 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(physdev_op, do_physdev_op, 0),
     HC(callback_op, do_callback_op, 0),
     HC(event_channel_op, do_event_channel_op, 0),
+    HC(mca, do_mca, HCF_PRIV),
     HC(xenia_debug_op, do_xenia_debug_op, HCF_PRIV),
     HC(domctl, do_domctl, HCF_PRIV),
     HC(sysctl, do_sysctl, HCF_PRIV),

@@ -5,6 +5,7 @@
 #include <xenia/guest_access.h>
 
 #include "check_suite.h"
+#include <xen/arch-x86/xen-mca.h>
 #include <limits.h>
 #include <stdlib.h>
 
@@ -403,6 +404,7 @@ STUB(physdev_op)
  */
 STUB(event_channel_op)
 STUB(xenia_debug_op)
+STUB(mca)
 STUB(domctl)
 STUB(sysctl)
 STUB(grant_table_op)
@@ -505,6 +507,7 @@ static const struct hc_expect {
     E(physdev_op, 0, true),
     E(callback_op, 0, true),
     E(event_channel_op, 0, true),
+    E(mca, HCF_PRIV, true),
     E(xenia_debug_op, HCF_PRIV, true),
     E(grant_table_op, 0, true),
     E(domctl, HCF_PRIV, true),
@@ -580,7 +583,7 @@ static const unsigned int unknown_nrs[] = {
     __HYPERVISOR_hypfs_op,
     43,
     47,
-    __HYPERVISOR_arch_0,
+    __HYPERVISOR_arch_1,
     __HYPERVISOR_arch_6,
     56,
     NR_HYPERCALLS - 1,
@@ -633,7 +636,7 @@ START_TEST(test_dispatch_priv)
         ck_assert_uint_eq(dom0.hypercall_count[nr], 1);
         hit.calls = 0;
     }
-    ck_assert_uint_eq(nr_priv, 3);   /* sysctl, domctl, xenia_debug_op */
+    ck_assert_uint_eq(nr_priv, 4);   /* sysctl, domctl, mca, xenia_debug_op */
 }
 END_TEST
 

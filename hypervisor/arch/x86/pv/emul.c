@@ -131,7 +131,6 @@ static bool emulate_io(struct vcpu *v, struct cpu_regs *r, struct insn *in)
  * As on Xen, a bank's CTL reads all ones and every write is taken
  * without effect (MCG_CAP is read-only, there is no error to clear).
  */
-#define VMCE_BANKS 2
 
 static bool vmce_msr(uint32_t msr)
 {

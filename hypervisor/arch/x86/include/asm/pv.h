@@ -22,6 +22,7 @@ void pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
                     uint32_t error_code);
 /* Build the frame for a pending bounce on the guest stack now. */
 void pv_deliver_bounce(struct vcpu *v, struct cpu_regs *regs);
+#define VMCE_BANKS 2   /* the virtual MCE's banks (MCG_CAP.Count) */
 void pv_debugreg_load(struct vcpu *v);  /* v's DR0-3/DR7 into the hardware */
 void pv_debug_trap(struct vcpu *v);     /* #DB from the guest */
 
