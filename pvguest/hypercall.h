@@ -17,6 +17,7 @@
 #include <xen/vcpu.h>
 #include <xen/version.h>
 #include <xen/arch-x86/xen-mca.h>
+#include <xen/platform.h>
 
 /*
  * Both take the arguments in SysV order with the hypercall number last and
@@ -151,5 +152,8 @@ static inline long HYPERVISOR_xenia_debug_op(unsigned cmd, void *arg)
 
 static inline long HYPERVISOR_mca(struct xen_mc *op)
 { return HC(__HYPERVISOR_mca, op, 0, 0, 0, 0); }
+
+static inline long HYPERVISOR_platform_op(struct xen_platform_op *op)
+{ return HC(__HYPERVISOR_platform_op, op, 0, 0, 0, 0); }
 
 #endif /* PVGUEST_HYPERCALL_H */

@@ -540,6 +540,61 @@ static enum test_result t_mca(void)
     return T_PASS;
 }
 
+/* shared_info's wall clock (seconds, nanoseconds at system time 0). */
+static void read_wallclock(uint64_t *sec, uint32_t *nsec)
+{
+    volatile struct shared_info *s = pvg_shared;
+    uint32_t v;
+
+    do {
+        v = s->wc_version;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        *sec = s->wc_sec | (uint64_t)s->wc_sec_hi << 32;
+        *nsec = s->wc_nsec;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    } while ((v & 1) || v != s->wc_version);
+}
+
+/*
+ * XENPF_settime64, as Linux's dom0 sets Xen's clock once NTP has it: the
+ * wall clock at system time 0 becomes secs.nsecs - system_time, in our
+ * shared_info; then the old value is put back.  mbz set: -EINVAL; a bad
+ * interface version: -EACCES.
+ */
+static struct xen_platform_op pf_op;
+
+static enum test_result t_settime64(void)
+{
+    uint64_t sec0, sec;
+    uint32_t nsec0, nsec;
+
+    read_wallclock(&sec0, &nsec0);
+    memset(&pf_op, 0, sizeof(pf_op));
+    pf_op.cmd = XENPF_settime64;
+    pf_op.interface_version = XENPF_INTERFACE_VERSION;
+    pf_op.u.settime64.secs = sec0 + 1000;
+    pf_op.u.settime64.nsecs = 250000000;
+    pf_op.u.settime64.system_time = 2000000000ULL;   /* 2 s */
+    CHECK_EQ(HYPERVISOR_platform_op(&pf_op), 0);
+    read_wallclock(&sec, &nsec);
+    CHECK_EQ(sec, sec0 + 998);
+    CHECK_EQ(nsec, 250000000);
+    pf_op.u.settime64.mbz = 1;
+    CHECK_EQ(HYPERVISOR_platform_op(&pf_op), -XEN_EINVAL);
+    pf_op.u.settime64.mbz = 0;
+    pf_op.interface_version = XENPF_INTERFACE_VERSION + 1;
+    CHECK_EQ(HYPERVISOR_platform_op(&pf_op), -XEN_EACCES);
+    pf_op.interface_version = XENPF_INTERFACE_VERSION;
+    pf_op.u.settime64.secs = sec0;
+    pf_op.u.settime64.nsecs = nsec0;
+    pf_op.u.settime64.system_time = 0;
+    CHECK_EQ(HYPERVISOR_platform_op(&pf_op), 0);
+    read_wallclock(&sec, &nsec);
+    CHECK_EQ(sec, sec0);
+    CHECK_EQ(nsec, nsec0);
+    return T_PASS;
+}
+
 static enum test_result t_vcpu_timers(void)
 {
     struct vcpu_set_singleshot_timer st = {
@@ -596,6 +651,7 @@ const struct pvg_test tests_hcall[] = {
     { "memory_op.unknown_cmd", t_memory_op_unknown },
     { "sched.watchdog", t_watchdog },
     { "mca.physcpuinfo_and_fetch", t_mca },
+    { "platform.settime64", t_settime64 },
     { "debugreg.set_get", t_debugreg },
     { "debugreg.instruction_breakpoint", t_debug_instr_bp },
     { "debugreg.single_step", t_debug_single_step },

@@ -34,6 +34,7 @@ static const struct hypercall_desc hypercall_table[NR_HYPERCALLS] = {
     HC(physdev_op, do_physdev_op, 0),
     HC(callback_op, do_callback_op, 0),
     HC(event_channel_op, do_event_channel_op, 0),
+    HC(platform_op, do_platform_op, HCF_PRIV),
     HC(mca, do_mca, HCF_PRIV),
     HC(xenia_debug_op, do_xenia_debug_op, HCF_PRIV),
     HC(domctl, do_domctl, HCF_PRIV),

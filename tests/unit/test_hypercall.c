@@ -405,6 +405,7 @@ STUB(physdev_op)
 STUB(event_channel_op)
 STUB(xenia_debug_op)
 STUB(mca)
+STUB(platform_op)
 STUB(domctl)
 STUB(sysctl)
 STUB(grant_table_op)
@@ -507,6 +508,7 @@ static const struct hc_expect {
     E(physdev_op, 0, true),
     E(callback_op, 0, true),
     E(event_channel_op, 0, true),
+    E(platform_op, HCF_PRIV, true),
     E(mca, HCF_PRIV, true),
     E(xenia_debug_op, HCF_PRIV, true),
     E(grant_table_op, 0, true),
@@ -572,7 +574,6 @@ END_TEST
 
 static const unsigned int unknown_nrs[] = {
     __HYPERVISOR_sched_op_compat,
-    __HYPERVISOR_platform_op,
     11,
     __HYPERVISOR_event_channel_op_compat,
     __HYPERVISOR_physdev_op_compat,
@@ -636,7 +637,7 @@ START_TEST(test_dispatch_priv)
         ck_assert_uint_eq(dom0.hypercall_count[nr], 1);
         hit.calls = 0;
     }
-    ck_assert_uint_eq(nr_priv, 4);   /* sysctl, domctl, mca, xenia_debug_op */
+    ck_assert_uint_eq(nr_priv, 5);   /* platform_op, sysctl, domctl, mca, xenia_debug_op */
 }
 END_TEST
 

@@ -6,10 +6,13 @@
 #include <xenia/sched.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <xen/platform.h>
 
 extern unsigned long tsc_khz;
 
-static uint64_t boot_wallclock;   /* seconds since the epoch at system time 0 */
+/* The wall clock at system time 0: seconds since the epoch and nanoseconds. */
+static uint64_t wc_sec;
+static uint32_t wc_nsec;
 static uint32_t tsc_mul;
 static int8_t tsc_shift;
 
@@ -72,9 +75,9 @@ void time_init(void)
         tsc_shift++;
     }
     tsc_mul = (uint32_t)scale;
-    boot_wallclock = rtc_read_epoch();
+    wc_sec = rtc_read_epoch();
     printk("Time: wall clock %lu s since the epoch, pvclock mul %u shift %d",
-           (unsigned long)boot_wallclock, tsc_mul, tsc_shift);
+           (unsigned long)wc_sec, tsc_mul, tsc_shift);
 }
 
 /*
@@ -136,9 +139,42 @@ void time_update_wallclock(struct domain *d)
 
     s->wc_version++;
     barrier();
-    s->wc_sec = (uint32_t)boot_wallclock;
-    s->wc_sec_hi = (uint32_t)(boot_wallclock >> 32);
-    s->wc_nsec = 0;
+    s->wc_sec = (uint32_t)wc_sec;
+    s->wc_sec_hi = (uint32_t)(wc_sec >> 32);
+    s->wc_nsec = wc_nsec;
     barrier();
     s->wc_version++;
+}
+
+/*
+ * platform_op (control domain only, Xen's interface version or -EACCES).
+ * XENPF_settime64, as Xen's do_settime(): the wall clock was secs.nsecs
+ * at system time system_time, so at system time 0 it was that minus
+ * system_time; every domain's shared_info gets it (mbz set: -EINVAL).
+ * Every other command is -ENOSYS.
+ */
+long do_platform_op(unsigned long arg, unsigned long a2, unsigned long a3,
+                    unsigned long a4, unsigned long a5)
+{
+    struct xen_platform_op op;
+    struct xenpf_settime64 *st = &op.u.settime64;
+    unsigned int i;
+    struct domain *d;
+    uint64_t ns;
+
+    (void)a2, (void)a3, (void)a4, (void)a5;
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XENPF_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    if (op.cmd != XENPF_settime64)
+        return -XEN_ENOSYS;
+    if (st->mbz)
+        return -XEN_EINVAL;
+    ns = st->secs * 1000000000ULL + st->nsecs - st->system_time;
+    wc_sec = ns / 1000000000ULL;
+    wc_nsec = (uint32_t)(ns % 1000000000ULL);
+    for (i = 0; (d = domain_iterate(&i)) != NULL;)
+        time_update_wallclock(d);
+    return 0;
 }

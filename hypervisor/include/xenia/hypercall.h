@@ -26,6 +26,8 @@ long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
 #define __HYPERVISOR_xenia_debug_op __HYPERVISOR_arch_7
 #define XENIA_DEBUG_PAGE_INFO   0
 #define XENIA_DEBUG_FREE_FRAMES 1
+long do_platform_op(unsigned long arg, unsigned long, unsigned long,
+                    unsigned long, unsigned long);
 long do_mca(unsigned long arg, unsigned long, unsigned long, unsigned long,
             unsigned long);
 long do_xenia_debug_op(unsigned long cmd, unsigned long arg, unsigned long,
