@@ -551,6 +551,48 @@ static void tiny_fill(unsigned int pfn, const xen_pfn_t *mfn)
 enum { TINY_CREATED, TINY_POPULATED, TINY_FILLED, TINY_CONTEXT, TINY_STEPS };
 static uint64_t tiny_tsc[TINY_STEPS];
 
+/*
+ * "build" (not the bench) also checks the context's debug registers and
+ * FPU image: refused when bad, read back by getvcpucontext when good.
+ */
+static bool tiny_verify;
+
+static long tiny_context_checks(domid_t id, vcpu_guest_context_t *ctxt)
+{
+    static vcpu_guest_context_t back;
+    struct xen_domctl op;
+    uint32_t mxcsr = 0x80000000u;           /* a reserved MXCSR bit */
+    uint16_t fcw = 0x37f;
+
+    memset(&op, 0, sizeof(op));
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, ctxt);
+    ctxt->debugreg[0] = HYPERVISOR_VIRT_START;  /* not a guest address */
+    if (domctl_simple(XEN_DOMCTL_setvcpucontext, id, &op) != -XEN_EINVAL)
+        return -10;
+    ctxt->debugreg[0] = TINY_VA;
+    ctxt->debugreg[7] = 1UL << 13;              /* general detect */
+    if (domctl_simple(XEN_DOMCTL_setvcpucontext, id, &op) != -XEN_EINVAL)
+        return -11;
+    ctxt->debugreg[7] = 0;
+    ctxt->flags |= VGCF_i387_valid;
+    memcpy(ctxt->fpu_ctxt.x, &fcw, sizeof(fcw));
+    memcpy(ctxt->fpu_ctxt.x + 24, &mxcsr, sizeof(mxcsr));
+    if (domctl_simple(XEN_DOMCTL_setvcpucontext, id, &op) != -XEN_EINVAL)
+        return -12;
+    mxcsr = 0x3f80;                         /* masked, round down */
+    memcpy(ctxt->fpu_ctxt.x + 24, &mxcsr, sizeof(mxcsr));
+    if (domctl_simple(XEN_DOMCTL_setvcpucontext, id, &op))
+        return -13;
+    memset(&op, 0, sizeof(op));
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &back);
+    if (domctl_simple(XEN_DOMCTL_getvcpucontext, id, &op) ||
+        back.debugreg[0] != TINY_VA || back.debugreg[7] != 0x400 ||
+        memcmp(back.fpu_ctxt.x + 24, &mxcsr, sizeof(mxcsr)))
+        return -14;
+    printf("build: context checks passed (debug registers, FPU image)\n");
+    return 0;
+}
+
 /* Create, fill (through foreign mappings), start: the toolstack's steps. */
 static long tiny_build(domid_t *out)
 {
@@ -596,6 +638,12 @@ static long tiny_build(domid_t *out)
     ctxt.kernel_ss = FLAT_KERNEL_SS;
     ctxt.kernel_sp = TINY_VA + 2 * PAGE_SIZE;
     ctxt.ctrlreg[3] = xen_pfn_to_cr3(mfn[0]);
+    if (tiny_verify) {
+        long rc = tiny_context_checks(id, &ctxt);
+
+        if (rc)
+            return rc;
+    }
     memset(&op, 0, sizeof(op));
     op.u.vcpucontext.vcpu = 0;
     set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctxt);
@@ -772,6 +820,7 @@ int build_main(void)
         return 1;
     if (cmdline_word("bench"))
         return build_bench(bind.port);
+    tiny_verify = true;
     rc = tiny_build(&id);
     if (rc) {
         printf("build: failed at step %ld\n", -rc);

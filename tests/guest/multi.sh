@@ -118,8 +118,11 @@ fi
 
 # 8. dom0 builds a domain at run time as a toolstack does (createdomain,
 #    populate_physmap, foreign mappings, setvcpucontext, unpause); it runs,
-#    prints, powers off, and is destroyed without losing a frame.
+#    prints, powers off, and is destroyed without losing a frame.  On the
+#    way, contexts with bad debug registers or MXCSR are refused and a good
+#    one reads back through getvcpucontext.
 if boot $PV build &&
+    grep -q '^(d0) build: context checks passed' "$log" &&
     grep -q '^(d1) tinyguest: hello from a domain dom0 built at run time' "$log" &&
     grep -q '^(d0) build: destroyed' "$log"; then
     ok multi.runtime_build_and_destroy

@@ -215,28 +215,36 @@ static bool dr7_has_io(unsigned long dr7)
     return false;
 }
 
+/* One debug register's value as it may be held: adjusted, or -EPERM/-ENODEV. */
+long pv_debugreg_check(unsigned int reg, unsigned long *value)
+{
+    switch (reg) {
+    case 0: case 1: case 2: case 3:
+        if (!is_canonical(*value) || !guest_range_ok(*value, 8))
+            return -XEN_EPERM;
+        return 0;
+    case 6:
+        *value = (*value & 0xe00f) | X86_DR6_DEFAULT;   /* fixed bits */
+        return 0;
+    case 7:
+        *value = (*value & ~DR7_RESERVED_ZERO) | X86_DR7_DEFAULT;
+        if ((*value & DR7_GD) || dr7_has_io(*value))
+            return -XEN_EPERM;
+        return 0;
+    default:
+        return -XEN_ENODEV;
+    }
+}
+
 long do_set_debugreg(unsigned long reg, unsigned long value, unsigned long a3,
                      unsigned long a4, unsigned long a5)
 {
     struct vcpu *v = current_vcpu();
+    long rc = reg < 8 ? pv_debugreg_check((unsigned int)reg, &value) : -XEN_ENODEV;
 
     (void)a3, (void)a4, (void)a5;
-    switch (reg) {
-    case 0: case 1: case 2: case 3:
-        if (!is_canonical(value) || !guest_range_ok(value, 8))
-            return -XEN_EPERM;
-        break;
-    case 6:
-        value = (value & 0xe00f) | X86_DR6_DEFAULT;   /* fixed bits */
-        break;
-    case 7:
-        value = (value & ~DR7_RESERVED_ZERO) | X86_DR7_DEFAULT;
-        if ((value & DR7_GD) || dr7_has_io(value))
-            return -XEN_EPERM;
-        break;
-    default:
-        return -XEN_ENODEV;
-    }
+    if (rc)
+        return rc;
     v->debugreg[reg] = value;
     if (reg != 6)
         pv_debugreg_load(v);

@@ -9,21 +9,50 @@
 
 /*
  * Checks everything first (canonical addresses, the kernel page-table root
- * validating as an L4 of the target domain), then commits.  The vCPU must
- * belong to a paused domain other than the caller's.  A guest GDT in the
- * context is not supported yet (-EINVAL): the guest sets its own with
- * set_gdt once running, as the domU builders' contexts leave it empty.
+ * validating as an L4 of the target domain, debug registers as
+ * set_debugreg takes them, an FPU image whose MXCSR the CPU accepts),
+ * then commits.  The vCPU must belong to a paused domain other than the
+ * caller's.  A guest GDT in the context is not supported yet (-EINVAL):
+ * the guest sets its own with set_gdt once running, as the domU builders'
+ * contexts leave it empty.  The FPU image is taken with VGCF_i387_valid,
+ * as Xen takes it; without, the vCPU keeps its initial state.
  */
+
+/*
+ * MXCSR bits this CPU accepts (fxsave's MXCSR_MASK; 0 means 0xffbf).  The
+ * running vCPU may have CR0.TS set, which fxsave would fault on: clear it
+ * around the save.
+ */
+static uint32_t mxcsr_mask(void)
+{
+    static uint8_t area[512] __attribute__((aligned(16)));
+    static uint32_t mask;
+    unsigned long cr0;
+
+    if (!mask) {
+        cr0 = read_cr0();
+        clts();
+        fxsave(area);
+        if (cr0 & X86_CR0_TS)
+            stts();
+        memcpy(&mask, area + 28, sizeof(mask));
+        if (!mask)
+            mask = 0xffbf;
+    }
+    return mask;
+}
 long arch_set_vcpu_context(struct vcpu *v, const vcpu_guest_context_t *c)
 {
     struct domain *d = v->domain;
     unsigned long cr3 = xen_cr3_to_pfn(c->ctrlreg[3]);
     unsigned long ucr3 = xen_cr3_to_pfn(c->ctrlreg[1]);
     const struct cpu_user_regs *u = &c->user_regs;
+    unsigned long dr[8];
     unsigned int i;
 
     if (d == current_vcpu()->domain || !d->paused || c->gdt_ents)
         return -XEN_EINVAL;
+    memcpy(dr, c->debugreg, sizeof(dr));
     if (!is_canonical(u->rip) || !is_canonical(u->rsp) ||
         !is_canonical(c->event_callback_eip) || !is_canonical(c->failsafe_callback_eip) ||
         !is_canonical(c->syscall_callback_eip) || !is_canonical(c->fs_base) ||
@@ -32,6 +61,16 @@ long arch_set_vcpu_context(struct vcpu *v, const vcpu_guest_context_t *c)
     for (i = 0; i < 256; i++)
         if (!is_canonical(c->trap_ctxt[i].address))
             return -XEN_EINVAL;
+    for (i = 0; i < 8; i++)
+        if (i != 4 && i != 5 && pv_debugreg_check(i, &dr[i]))
+            return -XEN_EINVAL;
+    if (c->flags & VGCF_i387_valid) {
+        uint32_t mxcsr;
+
+        memcpy(&mxcsr, c->fpu_ctxt.x + 24, sizeof(mxcsr));
+        if (mxcsr & ~mxcsr_mask())      /* fxrstor would #GP on it */
+            return -XEN_EINVAL;
+    }
     if (!mfn_valid(cr3) || !get_page_and_type(mfn_to_page(cr3), d->domain_id,
                                               PGT_l4_page_table))
         return -XEN_EINVAL;
@@ -73,6 +112,11 @@ long arch_set_vcpu_context(struct vcpu *v, const vcpu_guest_context_t *c)
     v->gs_base_active = c->gs_base_kernel;
     v->gs_base_shadow = c->gs_base_user;
     v->kernel_mode = true;
+    for (i = 0; i < 8; i++)
+        if (i != 4 && i != 5)
+            v->debugreg[i] = dr[i];
+    if (c->flags & VGCF_i387_valid)
+        memcpy(v->fpu_area, c->fpu_ctxt.x, sizeof(c->fpu_ctxt.x));
     d->vm_assist = c->vm_assist;
     v->online = true;
     return 0;

@@ -24,6 +24,7 @@ void pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
 void pv_deliver_bounce(struct vcpu *v, struct cpu_regs *regs);
 #define VMCE_BANKS 2   /* the virtual MCE's banks (MCG_CAP.Count) */
 void pv_debugreg_load(struct vcpu *v);  /* v's DR0-3/DR7 into the hardware */
+long pv_debugreg_check(unsigned int reg, unsigned long *value);
 void pv_debug_trap(struct vcpu *v);     /* #DB from the guest */
 
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_regs *regs);
