@@ -29,6 +29,23 @@ ko() {
     [ -f "${2:-}" ] && tail -n 25 "$2" | sed 's/^/  | /'
     fail=$((fail + 1))
 }
+# expect NAME RC PATTERN...: the boot that wrote $log exited RC; it passed
+# if RC is 0 and every pattern (grep BRE) is in the log.
+expect() {
+    name=$1 rc=$2
+    shift 2
+    if [ "$rc" -ne 0 ]; then
+        ko "$name (xenia boot exit $rc)" "$log"
+        return
+    fi
+    for pat in "$@"; do
+        if ! grep -q -- "$pat" "$log"; then
+            ko "$name (missing: $pat)" "$log"
+            return
+        fi
+    done
+    ok "$name"
+}
 finish() {
     echo "linux: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
@@ -53,13 +70,8 @@ args="console=hvc0 loglevel=4"
 log="$work/xenia.log"
 build/xenia boot --tcg --timeout "$limit" "$kernel" "$args" \
     --module "$work/initrd.cpio" >"$log" 2>&1
-rc=$?
-if [ "$rc" -eq 0 ] && grep -q '^(d0) xenia-linux: all ok' "$log" &&
-    grep -q 'd0 shut down: poweroff, code 0' "$log"; then
-    ok "linux.xenia.dom0_userspace_and_poweroff"
-else
-    ko "linux.xenia.dom0_userspace_and_poweroff (xenia boot exit $rc)" "$log"
-fi
+expect linux.xenia.dom0_userspace_and_poweroff $? \
+    '^(d0) xenia-linux: all ok' 'd0 shut down: poweroff, code 0'
 
 # Xenia: the same kernel as a boot domU (console ring, 256 MiB) while
 # pvguest, as dom0, waits for it to shut down and reports its code.
@@ -67,13 +79,8 @@ log="$work/xenia-domu.log"
 build/xenia boot --tcg --memory 1024 --timeout "$limit" build/pvguest/pvguest \
     "wait domains=1" --module "$kernel,xenia.name=linux xenia.mem=256M $args" \
     --module "$work/initrd.cpio" >"$log" 2>&1
-rc=$?
-if [ "$rc" -eq 0 ] && grep -q '^(linux) xenia-linux: all ok' "$log" &&
-    grep -q '^(d0) pvguest: all 1 domain(s) done, 0 failed' "$log"; then
-    ok "linux.xenia.domu_userspace_and_poweroff"
-else
-    ko "linux.xenia.domu_userspace_and_poweroff (xenia boot exit $rc)" "$log"
-fi
+expect linux.xenia.domu_userspace_and_poweroff $? \
+    '^(linux) xenia-linux: all ok' '^(d0) pvguest: all 1 domain(s) done, 0 failed'
 
 # `make run-linux`'s initramfs (busybox) without a terminal: the kernel's
 # own view of its hypervisor (/sys/hypervisor), then some work: 100 execs,
@@ -87,19 +94,14 @@ if sh "$here/get-busybox.sh" "$build" &&
     build/xenia boot --tcg --timeout "$limit" --hv-args dom0_mem=256M \
         "$kernel" "$args xenia.script" \
         --module "$work/shell.cpio" </dev/null >"$log" 2>&1
-    rc=$?
     # md5 of 16 MiB and of 8 MiB of zeros; 8 MiB through gzip and back.
-    if [ "$rc" -eq 0 ] &&
-        grep -q '^(d0) xenia-linux-shell: Linux .* on xen 4.17.0-xenia, xen-3.0-x86_64' "$log" &&
-        grep -q '^(d0) xenia-linux-shell: 100 execs' "$log" &&
-        grep -q '^(d0) xenia-linux-shell: tmpfs 2c7ab85a893283e98c931e9511add182' "$log" &&
-        grep -q '^(d0) xenia-linux-shell: gzip round trip 8388608 bytes' "$log" &&
-        grep -q '^(d0) xenia-linux-shell: jobs 10 96995b58d4cbf6aaa9041b4f00c7f6ae' "$log" &&
-        grep -q '^(d0) xenia-linux-shell: powering off' "$log"; then
-        ok "linux.xenia.busybox_sees_xen_and_works"
-    else
-        ko "linux.xenia.busybox_sees_xen_and_works (xenia boot exit $rc)" "$log"
-    fi
+    expect linux.xenia.busybox_sees_xen_and_works $? \
+        '^(d0) xenia-linux-shell: Linux .* on xen 4.17.0-xenia, xen-3.0-x86_64' \
+        '^(d0) xenia-linux-shell: 100 execs' \
+        '^(d0) xenia-linux-shell: tmpfs 2c7ab85a893283e98c931e9511add182' \
+        '^(d0) xenia-linux-shell: gzip round trip 8388608 bytes' \
+        '^(d0) xenia-linux-shell: jobs 10 96995b58d4cbf6aaa9041b4f00c7f6ae' \
+        '^(d0) xenia-linux-shell: powering off'
 else
     ko "linux.busybox.fetch (apt-get download busybox-static)"
 fi
