@@ -30,6 +30,9 @@ enum test_result t_skip(const char *fmt, ...) __printf(1, 2);
             return t_fail("%s", #cond);                                     \
     } while (0)
 
+/* An address no test maps (L4 slot 0 is empty in the kernel's tables). */
+#define BAD_LOW_PTR ((void *)0x1000UL)
+
 /* Expect exactly one trap of `vec` (with `err`) since trap_reset(). */
 #define CHECK_TRAP(vec, err)                                                \
     do {                                                                    \

@@ -4,7 +4,6 @@
 #include "arch.h"
 #include "hypercall.h"
 
-#define BAD_LOW_PTR     ((void *)0x1000UL)              /* L4 slot 0: empty */
 #define BAD_HOLE_PTR    ((void *)0xffff830000000000UL)  /* Xen's direct map */
 #define NONCANONICAL    0x0000800000000000UL
 #define UNKNOWN_HCALL   60
@@ -521,6 +520,8 @@ static enum test_result t_mca(void)
     CHECK_EQ(mc_cpus[0].mc_family, family);
     CHECK_EQ(mc_cpus[0].mc_model, model);
     CHECK_EQ(mc_cpus[0].mc_step, r.a & 0xf);
+    mc_op.u.mc_physcpuinfo.ncpus = 0;               /* a buffer of none */
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), -XEN_EINVAL);
 
     memset(&mc_op, 0, sizeof(mc_op));
     mc_op.cmd = XEN_MC_fetch;
@@ -529,6 +530,9 @@ static enum test_result t_mca(void)
     set_xen_guest_handle(mc_op.u.mc_fetch.data, &mc_data);
     CHECK_EQ(HYPERVISOR_mca(&mc_op), 0);
     CHECK(mc_op.u.mc_fetch.flags & XEN_MC_NODATA);
+    mc_op.u.mc_fetch.flags = XEN_MC_URGENT;
+    set_xen_guest_handle(mc_op.u.mc_fetch.data, NULL);
+    CHECK_EQ(HYPERVISOR_mca(&mc_op), -XEN_EINVAL);  /* nowhere to put data */
     mc_op.u.mc_fetch.flags = 0;                     /* neither urgency */
     CHECK_EQ(HYPERVISOR_mca(&mc_op), -XEN_EINVAL);
     mc_op.cmd = 99;

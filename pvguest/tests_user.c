@@ -236,6 +236,15 @@ static enum test_result t_user_io_bitmap(void)
     CHECK_EQ(last_trap.vector, X86_EXC_GP);
     bm.nr_ports = 65537;
     CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &bm), -XEN_EINVAL);
+    /* A bitmap that cannot be read denies every port. */
+    bm.nr_ports = 256;
+    set_xen_guest_handle(bm.bitmap, (uint8_t *)BAD_LOW_PTR);
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &bm), 0);
+    trap_reset();
+    CHECK_EQ(user_run(u_io_bitmap), 0);
+    bm.nr_ports = 0;
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &bm), 0);
+    CHECK_EQ(user_out[0], 1);                   /* port 0x80 now #GP too */
     return T_PASS;
 }
 

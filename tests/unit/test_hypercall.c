@@ -1060,6 +1060,14 @@ START_TEST(test_multicall_entry_continues)
     ck_assert_uint_eq(con_len, len);
     ck_assert_int_eq(mc_result(list, 0), 0);
     ck_assert_int_eq(mc_result(list, 1), 4096);
+    /* An entry list the hypervisor cannot write: the args cannot be
+     * rewritten, so the call fails with -EFAULT and does not continue. */
+    con_len = 0;
+    mc_set(G_RO, 0, __HYPERVISOR_console_io, CONSOLEIO_write, len);
+    mc_at(G_RO, 0)->args[2] = G_RW;
+    ck_assert_int_eq(hc(__HYPERVISOR_multicall, G_RO, 1, 0), -XEN_EFAULT);
+    ck_assert(!cur->continuation);
+    ck_assert_uint_eq(mc_at(G_RO, 0)->args[1], len);
 }
 END_TEST
 
