@@ -557,13 +557,23 @@ static uint64_t tiny_tsc[TINY_STEPS];
  */
 static bool tiny_verify;
 
+#define DOM0_XMM0 0x5a5a5a5a5a5a5a5aULL   /* in dom0's xmm0 while it builds */
+
 static long tiny_context_checks(domid_t id, vcpu_guest_context_t *ctxt)
 {
     static vcpu_guest_context_t back;
+    static const uint8_t zero[16];
     struct xen_domctl op;
     uint32_t mxcsr = 0x80000000u;           /* a reserved MXCSR bit */
     uint16_t fcw = 0x37f;
 
+    /* A new vCPU starts from a clean FPU image, not the builder's. */
+    memset(&op, 0, sizeof(op));
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &back);
+    if (domctl_simple(XEN_DOMCTL_getvcpucontext, id, &op) ||
+        memcmp(back.fpu_ctxt.x + 160, zero, sizeof(zero)) ||      /* XMM0 */
+        memcmp(back.fpu_ctxt.x + 24, &(uint32_t){ 0x1f80 }, 4))    /* MXCSR */
+        return -9;
     memset(&op, 0, sizeof(op));
     set_xen_guest_handle(op.u.vcpucontext.ctxt, ctxt);
     ctxt->debugreg[0] = HYPERVISOR_VIRT_START;  /* not a guest address */
@@ -604,6 +614,8 @@ static long tiny_build(domid_t *out)
     unsigned int i;
     domid_t id;
 
+    if (tiny_verify)    /* what a new vCPU must not inherit (checked later) */
+        asm volatile("movq %0, %%xmm0" :: "r"(DOM0_XMM0));
     op.u.createdomain.max_vcpus = 1;
     if (domctl_simple(XEN_DOMCTL_createdomain, 0, &op))
         return -1;

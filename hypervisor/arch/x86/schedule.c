@@ -48,12 +48,20 @@ static void vcpu_restore(struct vcpu *v)
     time_update_vcpu(v);
 }
 
-/* A new vCPU's FPU state: what fninit leaves, as fxsave records it. */
+/*
+ * A new vCPU's FPU state, written out rather than saved from the CPU
+ * (fninit resets neither the XMM registers nor MXCSR: the image would
+ * carry whatever the last vCPU left there): fninit's x87 state, MXCSR's
+ * reset value, every register zero.
+ */
 void arch_vcpu_fpu_init(struct vcpu *v)
 {
-    clts();
-    fninit();
-    fxsave(v->fpu_area);
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80;
+
+    memset(v->fpu_area, 0, sizeof(v->fpu_area));
+    memcpy(v->fpu_area, &fcw, sizeof(fcw));             /* FCW */
+    memcpy(v->fpu_area + 24, &mxcsr, sizeof(mxcsr));    /* MXCSR */
 }
 
 static void run_vcpu(struct vcpu *next, uint64_t now)

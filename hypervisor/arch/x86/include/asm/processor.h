@@ -283,10 +283,6 @@ static inline void fxrstor(const void *area)
 {
     asm volatile("fxrstorq %0" : : "m"(*(const char (*)[512])area));
 }
-static inline void fninit(void)
-{
-    asm volatile("fninit");
-}
 static inline unsigned long read_rbp(void)
 {
     unsigned long v;
