@@ -227,10 +227,18 @@ static void build_boot_domains(void)
         mm_release_module(&boot_info.modules[i]);
 }
 
+uint32_t mxcsr_mask;    /* MXCSR bits fxrstor accepts (fxsave's MXCSR_MASK) */
+
 static void cpu_init(void)
 {
+    static uint8_t area[512] __attribute__((aligned(16)));
+
     write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE) & ~X86_CR0_EM);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    fxsave(area);
+    memcpy(&mxcsr_mask, area + 28, sizeof(mxcsr_mask));
+    if (!mxcsr_mask)
+        mxcsr_mask = 0xffbf;    /* the architectural default */
 }
 
 void start_xenia(uint32_t mbi_pa)

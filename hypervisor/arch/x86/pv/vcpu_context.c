@@ -17,30 +17,6 @@
  * contexts leave it empty.  The FPU image is taken with VGCF_i387_valid,
  * as Xen takes it; without, the vCPU keeps its initial state.
  */
-
-/*
- * MXCSR bits this CPU accepts (fxsave's MXCSR_MASK; 0 means 0xffbf).  The
- * running vCPU may have CR0.TS set, which fxsave would fault on: clear it
- * around the save.
- */
-static uint32_t mxcsr_mask(void)
-{
-    static uint8_t area[512] __attribute__((aligned(16)));
-    static uint32_t mask;
-    unsigned long cr0;
-
-    if (!mask) {
-        cr0 = read_cr0();
-        clts();
-        fxsave(area);
-        if (cr0 & X86_CR0_TS)
-            stts();
-        memcpy(&mask, area + 28, sizeof(mask));
-        if (!mask)
-            mask = 0xffbf;
-    }
-    return mask;
-}
 long arch_set_vcpu_context(struct vcpu *v, const vcpu_guest_context_t *c)
 {
     struct domain *d = v->domain;
@@ -68,7 +44,7 @@ long arch_set_vcpu_context(struct vcpu *v, const vcpu_guest_context_t *c)
         uint32_t mxcsr;
 
         memcpy(&mxcsr, c->fpu_ctxt.x + 24, sizeof(mxcsr));
-        if (mxcsr & ~mxcsr_mask())      /* fxrstor would #GP on it */
+        if (mxcsr & ~mxcsr_mask)        /* fxrstor would #GP on it */
             return -XEN_EINVAL;
     }
     if (!mfn_valid(cr3) || !get_page_and_type(mfn_to_page(cr3), d->domain_id,

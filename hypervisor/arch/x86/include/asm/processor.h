@@ -275,6 +275,7 @@ static inline unsigned long read_rflags(void)
     asm volatile("pushfq; popq %0" : "=r"(f));
     return f;
 }
+extern uint32_t mxcsr_mask;  /* MXCSR bits fxrstor accepts (setup.c) */
 static inline void fxsave(void *area)
 {
     asm volatile("fxsaveq %0" : "=m"(*(char (*)[512])area));
