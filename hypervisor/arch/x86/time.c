@@ -91,23 +91,17 @@ void time_init(void)
 static void time_update_secondary(struct vcpu *v, const struct vcpu_time_info *t)
 {
     struct vcpu_time_info copy = *t;
-    bool user = !v->kernel_mode;
+    bool switched;
 
     if (!v->time_guest || v != current_vcpu())
         return;
-    if (user) {
-        v->kernel_mode = true;
-        pv_load_cr3(v);
-    }
+    switched = pv_kernel_tables(v);
     copy.version = t->version - 1;     /* odd: an update in progress */
     if (!copy_to_guest(v->time_guest, &copy, sizeof(copy))) {
         barrier();
         (void)copy_to_guest(v->time_guest, &t->version, sizeof(t->version));
     }
-    if (user) {
-        v->kernel_mode = false;
-        pv_load_cr3(v);
-    }
+    pv_user_tables(v, switched);
 }
 
 /* Publish this vCPU's pvclock (version odd while writing, even after). */

@@ -77,23 +77,17 @@ static void emulate_out(struct domain *d, struct cpu_regs *r, unsigned int port,
 static bool iobitmap_allows(struct vcpu *v, unsigned int port, unsigned int size)
 {
     uint8_t b0 = 0xff, b1 = 0xff, t;
-    bool user = !v->kernel_mode;
+    bool switched;
 
     if (port + size > v->iobmp_limit)
         return false;
-    if (user) {
-        v->kernel_mode = true;
-        pv_load_cr3(v);
-    }
+    switched = pv_kernel_tables(v);
     if (!copy_from_guest(&t, v->iobmp + port / 8, 1)) {
         b0 = t;
         if (!copy_from_guest(&t, v->iobmp + port / 8 + 1, 1))
             b1 = t;
     }
-    if (user) {
-        v->kernel_mode = false;
-        pv_load_cr3(v);
-    }
+    pv_user_tables(v, switched);
     return !(((unsigned int)b1 << 8 | b0) & (((1u << size) - 1) << (port & 7)));
 }
 

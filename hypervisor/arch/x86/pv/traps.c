@@ -30,6 +30,29 @@ void pv_load_cr3(struct vcpu *v)
     load_cr3_flush((uint64_t)mfn << PAGE_SHIFT);
 }
 
+/*
+ * Guest kernel memory for a vCPU that may be in user mode (its user root
+ * lacks the kernel half): run on its kernel root for the access and go
+ * back after, GS bases untouched (Xen's toggle_guest_pt).  Only for the
+ * running vCPU.  pv_kernel_tables() says whether it switched.
+ */
+bool pv_kernel_tables(struct vcpu *v)
+{
+    if (v->kernel_mode)
+        return false;
+    v->kernel_mode = true;
+    pv_load_cr3(v);
+    return true;
+}
+
+void pv_user_tables(struct vcpu *v, bool switched)
+{
+    if (!switched)
+        return;
+    v->kernel_mode = false;
+    pv_load_cr3(v);
+}
+
 /* Kernel <-> user: flip the mode, the page-table root and the GS bases. */
 void pv_toggle_guest_mode(struct vcpu *v)
 {

@@ -32,6 +32,8 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t res[4]);
 
 void pv_load_cr3(struct vcpu *v);
+bool pv_kernel_tables(struct vcpu *v);
+void pv_user_tables(struct vcpu *v, bool switched);
 void pv_vcpu_switch_in(struct vcpu *v);
 
 /* The vCPU whose register frame sits on this CPU's stack. */
