@@ -48,7 +48,11 @@ run_pass() {	# uses $lib, $only, $suffix
 
     # Debian's daemons, started standalone by the peers' script (LD_PRELOAD shim).
     for kind in c ocaml; do
-        [ -x "$peers/run-xen-xenstored.sh" ] || break
+        if ! [ -x "$peers/run-xen-xenstored.sh" ]; then
+            echo "xenstore bench: no $peers/run-xen-xenstored.sh (XS_PEERS):" \
+                "Debian's daemons not compared" >&2
+            break
+        fi
         set -- $(bash "$peers/run-xen-xenstored.sh" "$kind" "$out/peer-$kind$suffix" 2>/dev/null | tail -n1)
         ppid=$1 psock=$2
         [ -n "$ppid" ] && [ -S "$psock" ] || { echo "peer $kind did not start" >&2; continue; }
